@@ -1,0 +1,436 @@
+"""The catalog: every error entry smserror knows, loaded once, validated, immutable.
+
+Files are YAML (one per provider, see catalog/README.md), checked against catalog_schema.json
+with jsonschema. Problems are collected across all files and raised together, so a bad file
+never leaves a half-loaded catalog behind.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+RETRY_ADVICE = {
+    "dont_retry": "Don't retry",
+    "retry_with_backoff": "Retry with backoff",
+    "retry_after_fix": "Retry after fixing",
+    "wait_then_retry": "Wait, then retry",
+}
+CATEGORIES = {
+    "api_request": "API request",
+    "delivery": "Delivery",
+    "configuration": "Configuration",
+    "status": "Status",
+}
+CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """When and how to take an error to the provider's support team, as structured data."""
+
+    when: str
+    collect: tuple[str, ...]
+    team: str
+    min_examples: int | None = None
+    window_hours: int | None = None
+    wait_hours: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "when": self.when,
+            "collect": list(self.collect),
+            "min_examples": self.min_examples,
+            "window_hours": self.window_hours,
+            "wait_hours": self.wait_hours,
+            "team": self.team,
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One error, status or named failure of one provider (and scope, where codes repeat)."""
+
+    provider: str
+    provider_name: str
+    code: str
+    title: str
+    category: str
+    cause: str
+    fix: tuple[str, ...]
+    retry: str
+    sources: tuple[str, ...]
+    scope: str | None = None
+    aliases: tuple[str, ...] = ()
+    retry_classes: tuple[str, ...] = ()
+    escalation: Escalation | None = None
+    keywords: tuple[str, ...] = ()
+    docs_url: str | None = None
+    http_status: int | None = None
+    permanent: bool | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None]:
+        return (self.provider, self.code, self.scope)
+
+    @property
+    def label(self) -> str:
+        """How a person names this entry: "Twilio 30007", "SMSPartner 14 (location)"."""
+        scope = f" ({self.scope.replace('_', ' ')})" if self.scope else ""
+        return f"{self.provider_name} {self.code}{scope}"
+
+    @property
+    def retry_advice(self) -> str:
+        return RETRY_ADVICE[self.retry]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "provider": self.provider,
+            "code": self.code,
+            "scope": self.scope,
+            "title": self.title,
+            "aliases": list(self.aliases),
+            "category": self.category,
+            "cause": self.cause,
+            "fix": list(self.fix),
+            "retry": self.retry,
+            "escalation": self.escalation.to_dict() if self.escalation else None,
+            "docs_url": self.docs_url,
+            "sources": list(self.sources),
+            "keywords": list(self.keywords),
+            "retry_classes": list(self.retry_classes),
+            "http_status": self.http_status,
+            "permanent": self.permanent,
+        }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one catalog file, located as precisely as we can."""
+
+    file: str
+    message: str
+    entry: str | None = None
+    field: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.entry:
+            where += f", {self.entry}"
+        if self.field:
+            where += f", field '{self.field}'"
+        return f"{where}: {self.message}"
+
+
+class CatalogError(Exception):
+    """Raised with every problem found; the catalog is not loaded at all."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"the catalog has {len(problems)} problem(s):\n{lines}")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: tuple[Entry, ...]
+    providers: Mapping[str, str]  # slug -> display name, in load order
+    _by_code: Mapping[str, tuple[Entry, ...]] = field(repr=False, default_factory=dict)
+
+    def __iter__(self) -> Iterator[Entry]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def with_code(self, code: str) -> tuple[Entry, ...]:
+        """Every entry whose code is `code` (any case), across providers and scopes."""
+        return self._by_code.get(code.casefold(), ())
+
+    def get(self, provider: str, code: str, scope: str | None = None) -> Entry | None:
+        for entry in self.with_code(code):
+            if entry.provider == provider and (scope is None or entry.scope == scope):
+                return entry
+        return None
+
+
+def _index(entries: Iterable[Entry]) -> dict[str, tuple[Entry, ...]]:
+    by_code: dict[str, list[Entry]] = {}
+    for entry in entries:
+        by_code.setdefault(entry.code.casefold(), []).append(entry)
+    return {k: tuple(v) for k, v in by_code.items()}
+
+
+# -- reading files ---------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """safe_load that refuses duplicate keys: YAML silently keeps the last one otherwise."""
+
+
+def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False):
+    seen: set[Any] = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _no_duplicate_keys,  # type: ignore[arg-type]
+)
+
+
+@cache
+def _validator() -> jsonschema.protocols.Validator:
+    schema = json.loads(resources.files("bot").joinpath("catalog_schema.json").read_text("utf-8"))
+    cls = jsonschema.validators.validator_for(schema)
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+def builtin_dir() -> Path:
+    """The shipped catalog: inside the installed package, or catalog/ in a source checkout."""
+    packaged = Path(str(resources.files("bot"))) / "catalog_data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "catalog"
+
+
+def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Expand folders to their *.yaml / *.yml files (sorted); keep files as given."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"}))
+        else:
+            files.append(path)
+    return files
+
+
+def operator_paths(environ: Mapping[str, str] | None = None) -> list[str]:
+    value = (environ if environ is not None else os.environ).get(CATALOG_PATH_ENV, "")
+    return [p for p in value.split(os.pathsep) if p.strip()]
+
+
+def _read(path: Path) -> tuple[Any, list[Problem]]:
+    name = str(path)
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        return None, [Problem(name, "no such file; check the path")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, f"cannot be read: {exc}")]
+    try:
+        return yaml.load(text, Loader=_StrictLoader), []
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        return None, [Problem(name, f"YAML syntax error at {where}{problem}")]
+
+
+_MISSING = re.compile(r"^'([^']+)' is a required property")
+_UNEXPECTED = re.compile(r"\('([^']+)' was unexpected\)|\(([^)]*) were unexpected\)")
+
+
+def _schema_problem(name: str, doc: Any, error: jsonschema.ValidationError) -> Problem:
+    path = list(error.absolute_path)
+    entry = None
+    if len(path) >= 2 and path[0] in ("entries", "overrides"):
+        item = doc[path[0]][path[1]]
+        code = item.get("code") if isinstance(item, dict) else None
+        kind = "entry" if path[0] == "entries" else "override"
+        entry = f"{kind} {path[1] + 1}" + (f" (code {code!r})" if code is not None else "")
+        path = path[2:]
+    field_name = ".".join(str(p) for p in path) or None
+    message = error.message
+    if error.validator == "required" and (m := _MISSING.match(message)):
+        field_name = ".".join(filter(None, [field_name, m.group(1)]))
+        message = "is required but missing"
+    elif error.validator == "additionalProperties" and (m := _UNEXPECTED.search(message)):
+        unknown = m.group(1) or m.group(2)
+        field_name = ".".join(filter(None, [field_name, unknown.strip("'")]))
+        message = "is not a known field (see catalog/README.md for the fields an entry takes)"
+    elif error.validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        message = f"{error.instance!r} is not allowed; use one of: {allowed}"
+    elif error.validator == "type" and path and path[-1] == "code":
+        message = f'{error.instance!r} must be a quoted string, e.g. code: "{error.instance}"'
+    elif error.validator == "anyOf" and not path:
+        message = "needs 'entries' (a provider file) or 'overrides' (an operator file)"
+    return Problem(name, message, entry, field_name)
+
+
+def _build_escalation(raw: Mapping[str, Any] | None, team: str) -> Escalation | None:
+    if not raw:
+        return None
+    return Escalation(
+        when=raw["when"].strip(),
+        collect=tuple(raw["collect"]),
+        team=team,
+        min_examples=raw.get("min_examples"),
+        window_hours=raw.get("window_hours"),
+        wait_hours=raw.get("wait_hours"),
+    )
+
+
+def _build_entry(raw: Mapping[str, Any], provider: str, provider_name: str, team: str) -> Entry:
+    return Entry(
+        provider=provider,
+        provider_name=provider_name,
+        code=raw["code"],
+        scope=raw.get("scope"),
+        title=raw["title"].strip(),
+        aliases=tuple(raw.get("aliases", ())),
+        category=raw["category"],
+        cause=raw["cause"].strip(),
+        fix=tuple(step.strip() for step in raw["fix"]),
+        retry=raw["retry"],
+        retry_classes=tuple(raw.get("retry_classes", ())),
+        escalation=_build_escalation(raw.get("escalation"), team),
+        keywords=tuple(raw.get("keywords", ())),
+        docs_url=raw.get("docs_url"),
+        http_status=raw.get("http_status"),
+        permanent=raw.get("permanent"),
+        sources=tuple(raw["sources"]),
+    )
+
+
+def _apply_override(entry: Entry, raw: Mapping[str, Any], team: str | None) -> Entry:
+    escalation = entry.escalation
+    if "escalation" in raw:
+        escalation = _build_escalation(raw["escalation"], team or _team_of(entry))
+    elif escalation and team:
+        escalation = Escalation(**{**escalation.__dict__, "team": team})
+    return Entry(
+        **{
+            **entry.__dict__,
+            "title": raw.get("title", entry.title).strip(),
+            "fix": entry.fix + tuple(s.strip() for s in raw.get("extra_fix", ())),
+            "keywords": entry.keywords + tuple(raw.get("keywords", ())),
+            "docs_url": raw.get("docs_url", entry.docs_url),
+            "escalation": escalation,
+        }
+    )
+
+
+def _team_of(entry: Entry) -> str:
+    return entry.escalation.team if entry.escalation else f"{entry.provider_name} support"
+
+
+def load_catalog(
+    paths: Iterable[str | Path] | None = None, *, with_builtin: bool = True
+) -> Catalog:
+    """Load the built-in catalog plus `paths` (default: SMSERROR_CATALOG_PATH), all or nothing."""
+    files = catalog_files([builtin_dir()] if with_builtin else [])
+    files += catalog_files(operator_paths() if paths is None else paths)
+    problems: list[Problem] = []
+    entries: dict[tuple[str, str, str | None], Entry] = {}
+    origin: dict[tuple[str, str, str | None], str] = {}
+    providers: dict[str, str] = {}
+    pending_overrides: list[tuple[str, int, Mapping[str, Any], str | None]] = []
+
+    for path in files:
+        doc, read_problems = _read(path)
+        problems += read_problems
+        if read_problems:
+            continue
+        name = str(path)
+        schema_errors = sorted(_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
+        if schema_errors:
+            problems += [_schema_problem(name, doc, e) for e in schema_errors]
+            continue
+        team = (doc.get("support") or {}).get("team")
+        if "entries" in doc:
+            provider, provider_name = doc["provider"], doc["name"]
+            providers.setdefault(provider, provider_name)
+            provider_team = team or f"{provider_name} support"
+            for i, raw in enumerate(doc["entries"], start=1):
+                entry = _build_entry(raw, provider, providers[provider], provider_team)
+                if entry.key in entries:
+                    scope = f" in scope {entry.scope!r}" if entry.scope else ""
+                    where = (
+                        "earlier in this file" if origin[entry.key] == name else origin[entry.key]
+                    )
+                    problems.append(
+                        Problem(
+                            name,
+                            f"code {entry.code!r}{scope} is defined twice (also {where}); "
+                            "give each a distinct scope or use 'overrides' to change an entry",
+                            f"entry {i} (code {entry.code!r})",
+                            "code",
+                        )
+                    )
+                    continue
+                entries[entry.key] = entry
+                origin[entry.key] = name
+        for i, raw in enumerate(doc.get("overrides", ()), start=1):
+            pending_overrides.append((name, i, raw, team))
+        if "entries" not in doc and team:
+            # An operator file's support team takes every escalation.
+            pending_overrides.append((name, 0, {}, team))
+
+    for name, i, raw, team in pending_overrides:
+        if i == 0:
+            for key, entry in entries.items():
+                entries[key] = _apply_override(entry, {}, team)
+            continue
+        targets = [
+            key
+            for key in entries
+            if key[0] == raw["provider"]
+            and key[1].casefold() == raw["code"].casefold()
+            and ("scope" not in raw or key[2] == raw["scope"])
+        ]
+        if not targets:
+            problems.append(
+                Problem(
+                    name,
+                    f"no entry {raw['provider']} {raw['code']!r}"
+                    + (f" in scope {raw['scope']!r}" if "scope" in raw else "")
+                    + " to override; check the provider, code and scope",
+                    f"override {i} (code {raw['code']!r})",
+                    "code",
+                )
+            )
+        for key in targets:
+            entries[key] = _apply_override(entries[key], raw, team)
+
+    if not files:
+        problems.append(Problem(str(builtin_dir()), "no catalog files found"))
+    if problems:
+        raise CatalogError(problems)
+    ordered = tuple(entries.values())
+    return Catalog(entries=ordered, providers=dict(providers), _by_code=_index(ordered))
+
+
+def lint(paths: Iterable[str | Path]) -> list[Problem]:
+    """Check operator files against the built-in catalog; [] means they are fine to deploy."""
+    try:
+        load_catalog(paths)
+    except CatalogError as exc:
+        return exc.problems
+    return []
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog this process serves: built-in files plus SMSERROR_CATALOG_PATH, loaded once."""
+    return load_catalog()

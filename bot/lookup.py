@@ -1,0 +1,257 @@
+"""Lookup: a query as people type it -> catalog entries, ranked, exact hits first.
+
+Four ways in, tried from the most to the least certain: an exact code, an exact symbolic name,
+a near miss on a code or name (typos), and words ranked with rapidfuzz over titles, aliases and
+keywords. Scores run 0-100; only exact hits score 100.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
+
+from bot.catalog import Catalog, Entry, default_catalog
+
+MAX_QUERY = 200
+EXACT = 100.0
+CODE_TYPO = 90.0
+NAME_TYPO_CAP = 90.0
+WORDS_CAP = 80.0
+WORDS_CUTOFF = 72.0  # rapidfuzz score a words match needs before scaling
+NAME_TYPO_CUTOFF = 86.0
+WORDS_BONUS = 1.5  # per further phrase of the same entry that agrees with the query
+WORDS_AGREEING = 3  # at most this many count
+WORDS_TOP = 100.0 + WORDS_BONUS * WORDS_AGREEING  # best possible words score, scaled to WORDS_CAP
+
+_DECORATION = re.compile(
+    r"^(?:(?:error|err|errors|code|codes|error\s*code|status|dlr|hlr|stat)\b[\s:#=.-]*)+",
+    re.IGNORECASE,
+)
+_WRAPPING = " \t\"'`*_()[]{}<>:;,.!?#=~"
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_SPACES = re.compile(r"[\s_\-/]+")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked lookup result: the entry, its score, and why it matched."""
+
+    entry: Entry
+    score: float
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {**self.entry.to_dict(), "score": round(self.score, 1), "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a lookup returns: the cleaned query, ranked hits, and suggestions when none hit."""
+
+    query: str
+    hits: tuple[Hit, ...]
+    suggestions: tuple[Entry, ...] = ()
+
+    def to_dict(self) -> dict:
+        out: dict = {"query": self.query, "matches": [h.to_dict() for h in self.hits]}
+        if not self.hits:
+            out["suggestions"] = [f"{e.label}: {e.title}" for e in self.suggestions]
+        return out
+
+
+def compact(text: str) -> str:
+    """Case- and punctuation-blind form for exact name matches: 'EC_Unknown-X' -> 'ecunknownx'."""
+    return _NON_ALNUM.sub("", text.casefold())
+
+
+def words(text: str) -> str:
+    """Loose form for word matching: camelCase and snake_case split, lower case, one space."""
+    return _SPACES.sub(" ", _CAMEL.sub(" ", text)).casefold().strip()
+
+
+class Lookup:
+    """An index over one catalog; build once, query many times (it holds no mutable state)."""
+
+    def __init__(self, catalog: Catalog):
+        self.catalog = catalog
+        self.entries: tuple[Entry, ...] = catalog.entries
+        by_name: dict[str, list[int]] = {}
+        for i, entry in enumerate(self.entries):
+            for name in (entry.code, *entry.aliases):
+                by_name.setdefault(compact(name), []).append(i)
+        self._by_name = {k: tuple(dict.fromkeys(v)) for k, v in by_name.items() if k}
+        self._names = list(self._by_name)
+        self._numeric = sorted(
+            {e.code for e in self.entries if e.code.isdigit() and len(e.code) >= 4}
+        )
+        # Flat list of searchable phrases, each pointing back at its entry.
+        self._phrases: list[str] = []
+        self._phrase_entry: list[int] = []
+        self._titles: set[int] = set()  # positions in _phrases that are titles
+        for i, entry in enumerate(self.entries):
+            self._titles.add(len(self._phrases))
+            for phrase in (entry.title, *entry.aliases, *entry.keywords):
+                self._phrases.append(words(phrase))
+                self._phrase_entry.append(i)
+        self._provider_words = self._provider_pattern(catalog)
+
+    @staticmethod
+    def _provider_pattern(catalog: Catalog) -> re.Pattern[str]:
+        spellings: dict[str, str] = {}
+        for slug, name in catalog.providers.items():
+            for form in {slug, name}:
+                # "SMSPartner" also matches "sms partner" and "sms-partner".
+                pattern = r"[\s-]?".join(re.escape(p) for p in _CAMEL.split(form))
+                spellings[pattern] = slug
+        alternatives = "|".join(sorted(spellings, key=len, reverse=True))
+        return re.compile(rf"(?<![\w]){'|'.join([alternatives])}(?![\w])", re.IGNORECASE)
+
+    def _provider_of(self, text: str) -> str | None:
+        folded = compact(text)
+        for slug, name in self.catalog.providers.items():
+            if folded in (compact(slug), compact(name)):
+                return slug
+        return None
+
+    def parse(self, query: str) -> tuple[str | None, str]:
+        """Split a query into (provider named in it, what to look for)."""
+        text = query.strip()[:MAX_QUERY]
+        provider = None
+        found = self._provider_words.search(text)
+        if found:
+            provider = self._provider_of(found.group(0))
+            text = (text[: found.start()] + " " + text[found.end() :]).strip()
+        text = _DECORATION.sub("", text.strip(_WRAPPING)).strip(_WRAPPING)
+        if re.fullmatch(r"\d{4,6}s", text):  # "30007s"
+            text = text[:-1]
+        return provider, text
+
+    def search(self, query: str, *, provider: str | None = None, limit: int = 10) -> Answer:
+        named, core = self.parse(query)
+        provider = provider or named
+        shown = query.strip()[:MAX_QUERY]
+        if not core:
+            if provider:
+                return Answer(shown, ())
+            return Answer(shown, (), self._suggest(shown, provider))
+        scores: dict[int, tuple[float, str]] = {}
+
+        def offer(indices: Iterable[int], score: float, reason: str) -> None:
+            for i in indices:
+                if provider and self.entries[i].provider != provider:
+                    continue
+                if i not in scores or scores[i][0] < score:
+                    scores[i] = (score, reason)
+
+        key = compact(core)
+        offer(self._by_name.get(key, ()), EXACT, "exact code" if core.isdigit() else "exact name")
+        if not scores and core.isdigit():
+            for rank, code in enumerate(self._code_typos(core)):
+                offer(self._by_name[code], CODE_TYPO - rank * 0.5, f"near code {core}")
+        if not scores and not core.isdigit() and len(key) >= 5:
+            for name, score, _ in process.extract(
+                key, self._names, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_CUTOFF, limit=5
+            ):
+                offer(self._by_name[name], score * NAME_TYPO_CAP / 100, "near name")
+        if not core.isdigit():
+            self._offer_words(core, offer)
+        ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        exact = [kv for kv in ranked if kv[1][0] >= EXACT]
+        kept = exact + [kv for kv in ranked if kv[1][0] < EXACT][: max(0, limit - len(exact))]
+        hits = tuple(Hit(self.entries[i], score, reason) for i, (score, reason) in kept)
+        return Answer(shown, hits, () if hits else self._suggest(core, provider))
+
+    def _offer_words(self, core: str, offer) -> None:
+        """Rank entries by how well their titles, aliases and keywords cover the query's words.
+
+        token_set_ratio finds phrases that contain the query's words; token_sort_ratio then
+        prefers the closest whole phrase, and each further phrase that agrees adds a little, so
+        an entry that says "opted out" in its title and keywords beats one that only lists it.
+        """
+        phrase = words(core)
+        if len(phrase) < 3:
+            return
+        found: dict[int, list[tuple[float, float]]] = {}
+        for text, contained, j in process.extract(
+            phrase, self._phrases, scorer=fuzz.token_set_ratio, score_cutoff=WORDS_CUTOFF, limit=200
+        ):
+            close = fuzz.token_sort_ratio(phrase, text)
+            # A title that says it counts once more than a keyword that does.
+            weight = 2 if j in self._titles and contained >= 90 else 1
+            found.setdefault(self._phrase_entry[j], []).append((contained, close, weight))
+        for i, scored in found.items():
+            contained = max(c for c, _, _ in scored)
+            close = max(s for _, s, _ in scored)
+            agreeing = sum(w for c, _, w in scored if c >= 90)
+            score = 0.5 * contained + 0.5 * close
+            if score >= WORDS_CUTOFF:
+                bonus = WORDS_BONUS * min(WORDS_AGREEING, agreeing - 1)
+                offer((i,), (score + bonus) * WORDS_CAP / WORDS_TOP, "words")
+
+    def _code_typos(self, digits: str) -> list[str]:
+        """Codes one edit away, most likely first.
+
+        People drop or double a digit inside a run of the same digit (3007, 300007 for 30007),
+        so a near code that changes a longer run ranks first.
+        """
+        if len(digits) < 4:
+            return []
+        near = [
+            c
+            for c in self._numeric
+            if abs(len(c) - len(digits)) <= 1 and Levenshtein.distance(c, digits) == 1
+        ]
+
+        def run_touched(code: str) -> int:
+            longer, shorter = (code, digits) if len(code) > len(digits) else (digits, code)
+            if len(longer) == len(shorter):
+                return 0  # a substituted digit: less likely than a dropped or doubled one
+            for k, ch in enumerate(longer):
+                if longer[:k] + longer[k + 1 :] == shorter:
+                    run = re.match(rf"{ch}+", longer[k:]).group(0)  # type: ignore[union-attr]
+                    left = len(re.search(rf"{ch}*$", longer[:k]).group(0))  # type: ignore[union-attr]
+                    return len(run) + left
+            return 0
+
+        return sorted(near, key=lambda c: (-run_touched(c), c))
+
+    def _suggest(self, text: str, provider: str | None, n: int = 3) -> tuple[Entry, ...]:
+        """The closest entries whatever their score, for a helpful 'no match' answer."""
+        phrase = words(text)
+        picked: list[Entry] = []
+        if phrase.isdigit():
+            pool = sorted(self._numeric, key=lambda c: (Levenshtein.distance(c, phrase), c))
+            for code in pool:
+                picked += [self.entries[i] for i in self._by_name[code]]
+        elif phrase:
+            for _, _, j in process.extract(phrase, self._phrases, scorer=fuzz.WRatio, limit=30):
+                picked.append(self.entries[self._phrase_entry[j]])
+        seen: list[Entry] = []
+        for entry in picked:
+            if entry not in seen and (not provider or entry.provider == provider):
+                seen.append(entry)
+            if len(seen) == n:
+                break
+        return tuple(seen)
+
+
+@cache
+def default_lookup() -> Lookup:
+    return Lookup(default_catalog())
+
+
+def lookup(query: str, *, provider: str | None = None, limit: int = 10) -> Answer:
+    """Look a query up in the default catalog."""
+    return default_lookup().search(query, provider=provider, limit=limit)
+
+
+def best_entries(answer: Answer) -> Sequence[Entry]:
+    """The entries a reply should show: every exact hit, else the top hit."""
+    exact = [h.entry for h in answer.hits if h.score >= EXACT]
+    return exact or [h.entry for h in answer.hits[:1]]
