@@ -26,6 +26,7 @@ WORDS_CUTOFF = 72.0  # rapidfuzz score a words match needs before scaling
 NAME_TYPO_CUTOFF = 86.0
 WORDS_BONUS = 1.5  # per further phrase of the same entry that agrees with the query
 WORDS_AGREEING = 3  # at most this many count
+WORDS_POOL = 200  # phrases considered per words query
 WORDS_TOP = 100.0 + WORDS_BONUS * WORDS_AGREEING  # best possible words score, scaled to WORDS_CAP
 
 _DECORATION = re.compile(
@@ -90,15 +91,16 @@ class Lookup:
         self._numeric = sorted(
             {e.code for e in self.entries if e.code.isdigit() and len(e.code) >= 4}
         )
-        # Flat list of searchable phrases, each pointing back at its entry.
-        self._phrases: list[str] = []
-        self._phrase_entry: list[int] = []
-        self._titles: set[int] = set()  # positions in _phrases that are titles
+        # Each distinct searchable phrase once ("opted out" is a keyword of many entries),
+        # pointing back at (entry, weight): a title that says it counts twice.
+        owners: dict[str, dict[int, int]] = {}
         for i, entry in enumerate(self.entries):
-            self._titles.add(len(self._phrases))
-            for phrase in (entry.title, *entry.aliases, *entry.keywords):
-                self._phrases.append(words(phrase))
-                self._phrase_entry.append(i)
+            for n, phrase in enumerate((entry.title, *entry.aliases, *entry.keywords)):
+                weight = 2 if n == 0 else 1
+                slot = owners.setdefault(words(phrase), {})
+                slot[i] = max(slot.get(i, 0), weight)
+        self._phrases = list(owners)
+        self._phrase_owners = [tuple(owners[p].items()) for p in self._phrases]
         self._provider_words = self._provider_pattern(catalog)
 
     @staticmethod
@@ -159,39 +161,43 @@ class Lookup:
                 key, self._names, scorer=fuzz.ratio, score_cutoff=NAME_TYPO_CUTOFF, limit=5
             ):
                 offer(self._by_name[name], score * NAME_TYPO_CAP / 100, "near name")
-        if not core.isdigit():
-            self._offer_words(core, offer)
+        word_scores: dict[int, tuple[float, int]] = {}
+        phrase = words(core)
+        if not core.isdigit() and not scores and len(phrase) >= 3:
+            word_scores = self._word_scores(phrase)
+            self._offer_words(word_scores, offer)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))
         exact = [kv for kv in ranked if kv[1][0] >= EXACT]
         kept = exact + [kv for kv in ranked if kv[1][0] < EXACT][: max(0, limit - len(exact))]
         hits = tuple(Hit(self.entries[i], score, reason) for i, (score, reason) in kept)
-        return Answer(shown, hits, () if hits else self._suggest(core, provider))
+        return Answer(shown, hits, () if hits else self._suggest(core, provider, word_scores))
 
-    def _offer_words(self, core: str, offer) -> None:
-        """Rank entries by how well their titles, aliases and keywords cover the query's words.
+    def _word_scores(self, phrase: str) -> dict[int, tuple[float, int]]:
+        """entry -> (how well its phrases match the query's words, how many phrases agree).
 
         token_set_ratio finds phrases that contain the query's words; token_sort_ratio then
-        prefers the closest whole phrase, and each further phrase that agrees adds a little, so
-        an entry that says "opted out" in its title and keywords beats one that only lists it.
+        prefers the closest whole phrase. An entry whose title and keywords both say "opted
+        out" gets more agreement than one that only lists it as a keyword.
         """
-        phrase = words(core)
-        if len(phrase) < 3:
-            return
-        found: dict[int, list[tuple[float, float]]] = {}
+        found: dict[int, list[tuple[float, float, int]]] = {}
         for text, contained, j in process.extract(
-            phrase, self._phrases, scorer=fuzz.token_set_ratio, score_cutoff=WORDS_CUTOFF, limit=200
+            phrase, self._phrases, scorer=fuzz.token_set_ratio, limit=WORDS_POOL
         ):
             close = fuzz.token_sort_ratio(phrase, text)
-            # A title that says it counts once more than a keyword that does.
-            weight = 2 if j in self._titles and contained >= 90 else 1
-            found.setdefault(self._phrase_entry[j], []).append((contained, close, weight))
+            for i, weight in self._phrase_owners[j]:
+                found.setdefault(i, []).append((contained, close, weight))
+        scores = {}
         for i, scored in found.items():
             contained = max(c for c, _, _ in scored)
             close = max(s for _, s, _ in scored)
             agreeing = sum(w for c, _, w in scored if c >= 90)
-            score = 0.5 * contained + 0.5 * close
+            scores[i] = (0.5 * contained + 0.5 * close, agreeing)
+        return scores
+
+    def _offer_words(self, scores: dict[int, tuple[float, int]], offer) -> None:
+        for i, (score, agreeing) in scores.items():
             if score >= WORDS_CUTOFF:
-                bonus = WORDS_BONUS * min(WORDS_AGREEING, agreeing - 1)
+                bonus = WORDS_BONUS * min(WORDS_AGREEING, max(0, agreeing - 1))
                 offer((i,), (score + bonus) * WORDS_CAP / WORDS_TOP, "words")
 
     def _code_typos(self, digits: str) -> list[str]:
@@ -221,24 +227,24 @@ class Lookup:
 
         return sorted(near, key=lambda c: (-run_touched(c), c))
 
-    def _suggest(self, text: str, provider: str | None, n: int = 3) -> tuple[Entry, ...]:
+    def _suggest(
+        self,
+        text: str,
+        provider: str | None,
+        word_scores: dict[int, tuple[float, int]] | None = None,
+        n: int = 3,
+    ) -> tuple[Entry, ...]:
         """The closest entries whatever their score, for a helpful 'no match' answer."""
         phrase = words(text)
-        picked: list[Entry] = []
+        order: list[int] = []
         if phrase.isdigit():
             pool = sorted(self._numeric, key=lambda c: (Levenshtein.distance(c, phrase), c))
-            for code in pool:
-                picked += [self.entries[i] for i in self._by_name[code]]
+            order = [i for code in pool[: n * 4] for i in self._by_name[code]]
         elif phrase:
-            for _, _, j in process.extract(phrase, self._phrases, scorer=fuzz.WRatio, limit=30):
-                picked.append(self.entries[self._phrase_entry[j]])
-        seen: list[Entry] = []
-        for entry in picked:
-            if entry not in seen and (not provider or entry.provider == provider):
-                seen.append(entry)
-            if len(seen) == n:
-                break
-        return tuple(seen)
+            scores = word_scores if word_scores is not None else self._word_scores(phrase)
+            order = sorted(scores, key=lambda i: (-scores[i][0], -scores[i][1], i))
+        picked = [self.entries[i] for i in order]
+        return tuple(e for e in picked if not provider or e.provider == provider)[:n]
 
 
 @cache

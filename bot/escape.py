@@ -1,0 +1,12 @@
+"""The one escape helper for anything a person typed that we echo back into Slack."""
+
+from __future__ import annotations
+
+# Slack mrkdwn treats only these three as control characters; escaping them turns
+# "<!channel>" or "<https://evil|click>" back into plain, harmless text.
+_MRKDWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+
+
+def escape(text: str) -> str:
+    """Make user text safe to place inside mrkdwn or plain_text fields."""
+    return text.translate(_MRKDWN)
