@@ -8,5 +8,5 @@ _MRKDWN = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 
 
 def escape(text: str) -> str:
-    """Make user text safe to place inside mrkdwn or plain_text fields."""
+    """Make user text safe inside mrkdwn (plain_text is not parsed by Slack: leave it as is)."""
     return text.translate(_MRKDWN)

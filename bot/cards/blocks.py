@@ -1,0 +1,163 @@
+"""Block Kit messages for Slack, and the one import the listeners need for every card and view.
+
+Pure functions: entries and answers in, bot.cards.message.Message (fallback text + block dicts)
+or view dicts out. Action and callback ids come from bot.cards.ids, views from bot.cards.views;
+both are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.cards import limits
+from bot.cards.ids import (
+    ACTION_SETTINGS_PICK,
+    ACTION_SHARE,
+    CALLBACK_EXPLAIN_VIEW,
+    CALLBACK_SETTINGS,
+    DETAILS_PATTERN,
+    SETTINGS_ANSWER_BOTS,
+    SETTINGS_AUTO_REPLY,
+    SETTINGS_OPEN_PATTERN,
+    SETTINGS_PROVIDERS,
+    SETTINGS_SUPPORT_CHANNEL,
+    SHORTCUT_EXPLAIN,
+    SUGGEST_PATTERN,
+    entry_ref,
+    parse_ref,
+    suggest_action,
+)
+from bot.cards.message import Message
+from bot.cards.parts import (
+    ABOUT,
+    QUERY_HINT,
+    Blocks,
+    actions,
+    button,
+    compact_blocks,
+    context,
+    entry_blocks,
+    fallback,
+    header,
+    section,
+    stack,
+    summary,
+    usage_blocks,
+)
+from bot.cards.phrases import headline
+from bot.cards.views import explain_modal, home_view, read_settings_submission, settings_modal
+from bot.catalog import Entry
+from bot.escape import escape
+from bot.lookup import EXACT, Answer, best_entries
+
+__all__ = [
+    "ACTION_SETTINGS_PICK",
+    "ACTION_SHARE",
+    "CALLBACK_EXPLAIN_VIEW",
+    "CALLBACK_SETTINGS",
+    "DETAILS_PATTERN",
+    "SETTINGS_ANSWER_BOTS",
+    "SETTINGS_AUTO_REPLY",
+    "SETTINGS_OPEN_PATTERN",
+    "SETTINGS_PROVIDERS",
+    "SETTINGS_SUPPORT_CHANNEL",
+    "SHORTCUT_EXPLAIN",
+    "SUGGEST_PATTERN",
+    "compact_card",
+    "entry_card",
+    "entry_ref",
+    "explain_modal",
+    "help_message",
+    "home_view",
+    "lookup_reply",
+    "matches_reply",
+    "parse_ref",
+    "read_settings_submission",
+    "settings_modal",
+]
+
+
+def entry_card(entry: Entry, *, share: bool = False, note: str | None = None) -> Message:
+    """One entry in full; `share` adds "Share in channel", `note` (plain text) a line on top."""
+    return Message(fallback(summary(entry)), tuple(entry_blocks(entry, share=share, note=note)))
+
+
+def compact_card(entry: Entry, *, share: bool = False) -> Blocks:
+    """One entry in a list: title, first sentence of the cause, first fix step, Details."""
+    return compact_blocks(entry, share=share)
+
+
+def _list(
+    intro: str, entries: Sequence[Entry], cards: Sequence[Blocks], *, note: str | None, more: str
+) -> Message:
+    """An intro line (plain text) and one card per entry, within the message block limit."""
+    head = ([context(escape(note))] if note else []) + [section(escape(intro))]
+    blocks = stack(
+        head, cards, limit=limits.MESSAGE_BLOCKS, more=lambda k: f"…and {k} more: {more}"
+    )
+    labels = ", ".join(e.label for e in entries)
+    return Message(fallback(f"{intro}: {labels}"), tuple(blocks))
+
+
+def matches_reply(entries: Sequence[Entry], *, note: str | None = None) -> Message:
+    """The thread reply to a message with codes in it: one full card, or a compact list."""
+    if not entries:
+        raise ValueError("matches_reply needs at least one entry")
+    if len(entries) == 1:
+        return entry_card(entries[0], note=note)
+    return _list(
+        f"{len(entries)} error codes in this message",
+        entries,
+        [compact_card(e) for e in entries],
+        note=note,
+        more="`/smserror CODE` explains each.",
+    )
+
+
+def lookup_reply(answer: Answer) -> Message:
+    """The ephemeral answer to `/smserror QUERY`, each card with a "Share in channel" button.
+
+    One or two entries come as full cards, more as compact cards with Details; no match names
+    the closest entries as buttons. An empty query gets the help message.
+    """
+    if not answer.query.strip():
+        return help_message()
+    entries = list(best_entries(answer))
+    if not entries:
+        return _no_match(answer)
+    if len(entries) == 1:
+        fuzzy = answer.hits[0].score < EXACT
+        note = f"Closest match for “{answer.query}”" if fuzzy else None
+        return entry_card(entries[0], share=True, note=note)
+    if len(entries) == 2:
+        cards = [entry_blocks(e, share=True) for e in entries]
+    else:
+        cards = [compact_card(e, share=True) for e in entries]
+    return _list(
+        f"{len(entries)} entries match “{answer.query}”",
+        entries,
+        cards,
+        note=None,
+        more="add the provider's name or more words to narrow it down.",
+    )
+
+
+def _no_match(answer: Answer) -> Message:
+    blocks: Blocks = [section(f"Nothing in the catalog matches “{escape(answer.query)}”.")]
+    if answer.suggestions:
+        blocks.append(section("*Closest entries*"))
+        buttons = [
+            button(headline(e), suggest_action(n), entry_ref(e))
+            for n, e in enumerate(answer.suggestions)
+        ]
+        blocks.append(actions(*buttons))
+    blocks.append(context(f"{QUERY_HINT} `/smserror help` shows everything I can do."))
+    return Message(fallback(f"Nothing in the catalog matches “{answer.query}”."), tuple(blocks))
+
+
+def help_message() -> Message:
+    """`/smserror help` and an empty `/smserror`: what smserror does and how to ask it."""
+    blocks = [header("smserror: SMS and MMS errors, explained"), section(ABOUT), *usage_blocks()]
+    return Message(
+        fallback("smserror explains SMS and MMS error codes. " + QUERY_HINT), tuple(blocks)
+    )

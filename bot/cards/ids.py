@@ -1,0 +1,67 @@
+"""The ids our blocks carry back to the listeners: action ids, callback ids, entry references.
+
+Everything here arrives again in interaction payloads, which anyone can forge, so references
+are parsed strictly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.cards.limits import ACTION_ID, check_value
+from bot.catalog import Entry
+
+ACTION_SHARE = "share"  # value: entry_ref
+ACTION_DETAILS = "details"  # details:<provider>:<code>:<scope>, value: entry_ref
+ACTION_SUGGEST = "suggest"  # suggest:<n>, value: entry_ref
+ACTION_SETTINGS_OPEN = "settings_open"  # settings_open:<channel id>, value: channel id
+ACTION_SETTINGS_PICK = "settings_open:pick"  # conversations_select on App Home
+DETAILS_PATTERN = re.compile(r"^details:")
+SUGGEST_PATTERN = re.compile(r"^suggest:")
+SETTINGS_OPEN_PATTERN = re.compile(r"^settings_open:")
+
+CALLBACK_SETTINGS = "channel_settings"  # settings modal; private_metadata: channel id
+CALLBACK_EXPLAIN_VIEW = "explain_view"  # modal opened by the message shortcut
+SHORTCUT_EXPLAIN = "explain_errors"  # message shortcut, as in manifest.yml
+
+# The settings modal's inputs: each id is both the block_id and the action_id, so the
+# submission reads state.values[ID][ID] (read_settings_submission does it).
+SETTINGS_AUTO_REPLY = "auto_reply"  # radio_buttons: "on" | "off"
+SETTINGS_PROVIDERS = "providers"  # multi_static_select: provider slugs
+SETTINGS_ANSWER_BOTS = "answer_bots"  # radio_buttons: "on" | "off"
+SETTINGS_SUPPORT_CHANNEL = "support_channel"  # conversations_select: channel id or none
+
+# The shapes catalog_schema.json allows for a provider slug, a code and a scope.
+_REF = re.compile(
+    r"(?P<provider>[a-z][a-z0-9_]{1,30})"
+    r"\|(?P<code>[A-Za-z0-9_][A-Za-z0-9_ ./'-]{0,59})"
+    r"\|(?P<scope>[a-z][a-z0-9_]{1,30})?"
+)
+
+
+def entry_ref(entry: Entry) -> str:
+    """ "twilio|30007|", "smspartner|14|send": what a button carries to name an entry."""
+    return check_value(f"{entry.provider}|{entry.code}|{entry.scope or ''}")
+
+
+def parse_ref(value: str) -> tuple[str, str, str | None]:
+    """(provider, code, scope) from entry_ref's form; ValueError for anything else."""
+    found = _REF.fullmatch(value) if isinstance(value, str) else None
+    if not found:
+        raise ValueError(f"not an entry reference (provider|code|scope): {str(value)[:80]!r}")
+    return found["provider"], found["code"], found["scope"]
+
+
+def details_action(entry: Entry) -> str:
+    """Unique per entry, so a message with several compact cards has distinct action ids."""
+    return check_value(
+        f"{ACTION_DETAILS}:{entry.provider}:{entry.code}:{entry.scope or ''}", ACTION_ID
+    )
+
+
+def suggest_action(n: int) -> str:
+    return f"{ACTION_SUGGEST}:{n}"
+
+
+def settings_open_action(channel_id: str) -> str:
+    return check_value(f"{ACTION_SETTINGS_OPEN}:{channel_id}", ACTION_ID)

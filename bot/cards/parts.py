@@ -1,0 +1,205 @@
+"""Block pieces that messages and views share: bounded blocks, an entry's card, the usage.
+
+Every piece of text that is not our own markup goes through bot.escape.escape before it lands in
+mrkdwn; plain_text fields are never parsed by Slack, so they carry text as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    BlockElement,
+    ButtonElement,
+    ContextBlock,
+    DividerBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from bot.cards import limits
+from bot.cards.ids import ACTION_SHARE, details_action, entry_ref
+from bot.cards.phrases import escalation_lines, first_sentence, headline
+from bot.catalog import CATEGORIES, Entry
+from bot.escape import escape
+
+Blocks = list[dict]
+
+
+# -- bounded blocks ----------------------------------------------------------------------------
+
+
+def mrkdwn(text: str, limit: int = limits.SECTION_TEXT) -> MarkdownTextObject:
+    return MarkdownTextObject(text=limits.clip(text, limit, markup=True))
+
+
+def plain(text: str, limit: int) -> PlainTextObject:
+    return PlainTextObject(text=limits.clip(text, limit), emoji=True)
+
+
+def header(text: str) -> dict:
+    return HeaderBlock(text=plain(text, limits.HEADER_TEXT)).to_dict()
+
+
+def section(text: str, accessory: BlockElement | None = None) -> dict:
+    return SectionBlock(text=mrkdwn(text), accessory=accessory).to_dict()
+
+
+def context(*texts: str) -> dict:
+    shown = texts[: limits.CONTEXT_ELEMENTS]
+    return ContextBlock(elements=[mrkdwn(t, limits.CONTEXT_TEXT) for t in shown]).to_dict()
+
+
+def divider() -> dict:
+    return DividerBlock().to_dict()
+
+
+def button(text: str, action_id: str, value: str, *, primary: bool = False) -> ButtonElement:
+    return ButtonElement(
+        text=plain(text, limits.BUTTON_TEXT),
+        action_id=limits.check_value(action_id, limits.ACTION_ID),
+        value=limits.check_value(value),
+        style="primary" if primary else None,
+    )
+
+
+def actions(*elements: BlockElement) -> dict:
+    return ActionsBlock(elements=list(elements)).to_dict()
+
+
+def link(url: str, label: str) -> str:
+    """A mrkdwn link; "|" would end the URL early, so it is percent-encoded."""
+    return f"<{escape(url).replace('|', '%7C')}|{escape(label)}>"
+
+
+def fallback(text: str) -> str:
+    """The message's top-level text: Slack parses it as mrkdwn, so it is escaped too."""
+    return limits.clip(escape(text), limits.FALLBACK_TEXT, markup=True)
+
+
+def stack(
+    head: Blocks,
+    cards: Sequence[Blocks],
+    *,
+    limit: int,
+    more: Callable[[int], str],
+    separate: bool = True,
+) -> Blocks:
+    """`head`, then the cards (a divider between them), as many as fit in `limit` blocks.
+
+    When some do not fit, a context line `more(k)` (k = how many were left out) ends the list;
+    a block is kept free for it as long as cards remain.
+    """
+    out = list(head)
+    for i, card in enumerate(cards):
+        piece = ([divider()] if i and separate else []) + card
+        reserve = 1 if i < len(cards) - 1 else 0
+        if len(out) + len(piece) + reserve > limit:
+            out.append(context(more(len(cards) - i)))
+            break
+        out += piece
+    return out
+
+
+# -- an entry's card ---------------------------------------------------------------------------
+
+
+def summary(entry: Entry) -> str:
+    """ "Twilio 30007: Message filtered … — A carrier or the network stopped the message …" """
+    return f"{headline(entry)} — {first_sentence(entry.cause)}"
+
+
+def facts(entry: Entry) -> str:
+    """Provider, code, scope, category and retry advice on one line."""
+    scope = f" ({entry.scope.replace('_', ' ')})" if entry.scope else ""
+    category = CATEGORIES[entry.category]
+    return escape(
+        f"{entry.provider_name} · code {entry.code}{scope} · {category} error · "
+        f"{entry.retry_advice}"
+    )
+
+
+def share_button(entry: Entry) -> ButtonElement:
+    return button("Share in channel", ACTION_SHARE, entry_ref(entry))
+
+
+def details_button(entry: Entry) -> ButtonElement:
+    return button("Details", details_action(entry), entry_ref(entry))
+
+
+def entry_blocks(entry: Entry, *, share: bool = False, note: str | None = None) -> Blocks:
+    """The full card: what happened, how to fix it, whether to retry, when to escalate."""
+    blocks = [context(escape(note))] if note else []
+    blocks += [
+        header(headline(entry)),
+        context(facts(entry)),
+        section(f"*What happened*\n{escape(entry.cause)}"),
+    ]
+    steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(entry.fix, start=1))
+    blocks.append(section(f"*How to fix it*\n{steps}\n*Retry:* {escape(entry.retry_advice)}"))
+    if entry.escalation:
+        lines = [escape(line) for line in escalation_lines(entry.escalation)]
+        team = escape(entry.escalation.team)
+        blocks.append(section(f"*When to escalate to {team}*\n" + "\n".join(lines)))
+    more = []
+    if entry.docs_url:
+        more.append(link(entry.docs_url, f"{entry.provider_name} docs"))
+    if entry.aliases:
+        more.append("Also known as: " + escape(", ".join(entry.aliases)))
+    if more:
+        blocks.append(context(*more))
+    if share:
+        blocks.append(actions(share_button(entry)))
+    return blocks
+
+
+def compact_blocks(entry: Entry, *, share: bool = False) -> Blocks:
+    """One entry in a list: title, one-line cause, first fix step, Details (and Share)."""
+    text = (
+        f"*{escape(headline(entry))}*\n{escape(first_sentence(entry.cause))}\n"
+        f"*First step:* {escape(entry.fix[0])}"
+    )
+    buttons = [details_button(entry)] + ([share_button(entry)] if share else [])
+    return [section(text), actions(*buttons)]
+
+
+# -- how to use smserror -----------------------------------------------------------------------
+
+ABOUT = (
+    "I explain SMS and MMS delivery error codes from Twilio, Telnyx and other providers: "
+    "what happened, how to fix it, whether to retry, and when and how to escalate to the "
+    "provider's support."
+)
+QUERY_HINT = (
+    "Try a code (`30007`), a provider and a code (`twilio 30007`), a name "
+    "(`EC_ABSENT_SUBSCRIBER_SM`) or a few words (`opted out`)."
+)
+
+
+def usage_blocks() -> Blocks:
+    """How to reach smserror, with examples: the help message and App Home both show it."""
+    commands = (
+        ("/smserror 21610", "explain a code"),
+        ("/smserror twilio 30007", "one provider's code"),
+        ("/smserror opted out", "search by words"),
+        ("/smserror settings", "this channel's settings"),
+        ("/smserror help", "this help"),
+    )
+    lines = "\n".join(f"• `{example}`  {what}" for example, what in commands)
+    elsewhere = "\n".join(
+        [
+            "• *Threads:* post an error code in a channel I'm in and I answer in its thread "
+            "(a channel can turn this off in its settings).",
+            "• *Mentions:* `@smserror what is 30007`",
+            "• *Direct messages:* send me a code or a few words.",
+            "• *Message shortcut:* on any message, open ⋮ *More actions* and choose "
+            "*Explain SMS errors*.",
+        ]
+    )
+    return [
+        section(f"*Ask with /smserror* (only you see the answer)\n{lines}"),
+        section(f"*Or let me find codes for you*\n{elsewhere}"),
+    ]

@@ -1,0 +1,271 @@
+"""Views: the channel settings modal, the shortcut's modal and the App Home tab, as dicts.
+
+views.open / views.publish take these as they are; read_settings_submission turns the settings
+modal's submitted state back into ChannelSettings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ConversationFilter,
+    ConversationSelectElement,
+    InputBlock,
+    InputInteractiveElement,
+    Option,
+    RadioButtonsElement,
+    StaticMultiSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.cards import limits
+from bot.cards.ids import (
+    ACTION_SETTINGS_PICK,
+    CALLBACK_EXPLAIN_VIEW,
+    CALLBACK_SETTINGS,
+    SETTINGS_ANSWER_BOTS,
+    SETTINGS_AUTO_REPLY,
+    SETTINGS_PROVIDERS,
+    SETTINGS_SUPPORT_CHANNEL,
+    settings_open_action,
+)
+from bot.cards.parts import (
+    ABOUT,
+    QUERY_HINT,
+    Blocks,
+    actions,
+    button,
+    context,
+    divider,
+    entry_blocks,
+    header,
+    plain,
+    section,
+    stack,
+    usage_blocks,
+)
+from bot.catalog import Entry, default_catalog
+from bot.channels import ChannelSettings
+from bot.escape import escape
+
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
+_SWITCH = {True: "on", False: "off"}
+
+
+def _view(kind: str, blocks: Blocks, **fields: Any) -> dict:
+    """slack_sdk checks the title, buttons, metadata and block count against Slack's limits."""
+    return View(type=kind, blocks=blocks, **fields).to_dict()
+
+
+def _modal_title(text: str) -> dict:
+    return plain(text, limits.MODAL_TITLE).to_dict()
+
+
+def _option(value: str, text: str, description: str | None = None) -> Option:
+    return Option(
+        value=limits.check_value(value, limits.OPTION_VALUE),
+        text=plain(text, limits.OPTION_TEXT),
+        description=plain(description, limits.SECTION_TEXT) if description else None,
+    )
+
+
+def _input(field: str, label: str, element: InputInteractiveElement, **kw: Any) -> dict:
+    return InputBlock(block_id=field, label=label, element=element, **kw).to_dict()
+
+
+def _switch(
+    field: str, on: bool, on_text: tuple[str, str], off_text: tuple[str, str]
+) -> RadioButtonsElement:
+    options = [_option("on", *on_text), _option("off", *off_text)]
+    return RadioButtonsElement(
+        action_id=field, options=options, initial_option=options[0 if on else 1]
+    )
+
+
+# -- channel settings ------------------------------------------------------------------------
+
+
+def settings_modal(
+    channel_id: str, settings: ChannelSettings, providers: Mapping[str, str]
+) -> dict:
+    """The modal `/smserror settings` and App Home's Change button open for one channel."""
+    options = {slug: _option(slug, name) for slug, name in list(providers.items())[:100]}
+    # In the channel's order (it is a preference order); Slack refuses unknown initial options.
+    chosen = [options[p] for p in settings.providers if p in options]
+    channel = ConversationSelectElement(
+        action_id=SETTINGS_SUPPORT_CHANNEL,
+        placeholder=plain("Pick a channel", limits.PLACEHOLDER),
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+        initial_conversation=settings.support_channel,
+    )
+    blocks = [
+        section(f"How smserror behaves in <#{escape(channel_id)}>."),
+        _input(
+            SETTINGS_AUTO_REPLY,
+            "Auto-reply",
+            _switch(
+                SETTINGS_AUTO_REPLY,
+                settings.auto_reply,
+                ("On", "Explain error codes posted here, in the message's thread."),
+                ("Off", "Answer only when asked: /smserror, a mention or the shortcut."),
+            ),
+        ),
+        _input(
+            SETTINGS_PROVIDERS,
+            "Preferred providers",
+            StaticMultiSelectElement(
+                action_id=SETTINGS_PROVIDERS,
+                placeholder=plain("All providers", limits.PLACEHOLDER),
+                options=list(options.values()),
+                initial_options=chosen or None,
+            ),
+            optional=True,
+            hint="When a code means different things at different providers, "
+            "these providers' meaning comes first. Leave empty for all.",
+        ),
+        _input(
+            SETTINGS_ANSWER_BOTS,
+            "Other bots and integrations",
+            _switch(
+                SETTINGS_ANSWER_BOTS,
+                settings.answer_bots,
+                ("On", "Also explain codes that bots and integrations post here."),
+                ("Off", "Explain codes from people only."),
+            ),
+            hint="Turn this on when provider console alerts are forwarded into this channel.",
+        ),
+        _input(
+            SETTINGS_SUPPORT_CHANNEL,
+            "Support channel",
+            channel,
+            optional=True,
+            hint="Where escalations from this channel go. Leave empty to keep them here.",
+        ),
+    ]
+    return _view(
+        "modal",
+        blocks,
+        callback_id=CALLBACK_SETTINGS,
+        private_metadata=limits.check_value(channel_id, limits.PRIVATE_METADATA),
+        title=_modal_title("Channel settings"),
+        submit=_modal_title("Save"),
+        close=_modal_title("Cancel"),
+    )
+
+
+def _state(state_values: dict, field: str) -> dict:
+    """state.values[field][field], or {} when a forged payload has something else there."""
+    block = state_values.get(field)
+    state = block.get(field) if isinstance(block, dict) else None
+    return state if isinstance(state, dict) else {}
+
+
+def _switch_value(state_values: dict, field: str) -> bool:
+    chosen = _state(state_values, field).get("selected_option")
+    value = chosen.get("value") if isinstance(chosen, dict) else None
+    if value not in ("on", "off"):
+        raise ValueError(f"settings: {field} must be on or off")
+    return value == "on"
+
+
+def read_settings_submission(
+    state_values: dict, providers: Mapping[str, str] | None = None
+) -> ChannelSettings:
+    """ChannelSettings from view.state.values of a settings_modal submission.
+
+    Payloads can be forged: a missing or odd on/off choice or channel raises ValueError,
+    and provider slugs not in `providers` (default: the catalog's) are dropped.
+    """
+    if not isinstance(state_values, dict):
+        raise ValueError("settings: state values must be an object")
+    known = default_catalog().providers if providers is None else providers
+    picked = _state(state_values, SETTINGS_PROVIDERS).get("selected_options")
+    slugs = [o.get("value") for o in picked or () if isinstance(o, dict)]
+    support = _state(state_values, SETTINGS_SUPPORT_CHANNEL).get("selected_conversation")
+    if support is not None and not (isinstance(support, str) and _CHANNEL_ID.fullmatch(support)):
+        raise ValueError("settings: the support channel is not a channel id")
+    return ChannelSettings(
+        auto_reply=_switch_value(state_values, SETTINGS_AUTO_REPLY),
+        providers=tuple(dict.fromkeys(s for s in slugs if isinstance(s, str) and s in known)),
+        answer_bots=_switch_value(state_values, SETTINGS_ANSWER_BOTS),
+        support_channel=support,
+    )
+
+
+# -- the message shortcut --------------------------------------------------------------------
+
+
+def explain_modal(entries: Sequence[Entry], *, nothing_found: bool) -> dict:
+    """What "Explain SMS errors" opens: every entry's full card, or how to find one."""
+    if nothing_found or not entries:
+        blocks = [
+            section("*No SMS error codes found in that message.*"),
+            section(f"I look for provider error codes and names. {QUERY_HINT}"),
+            context("Or ask `/smserror` with a code or a few words, e.g. `/smserror opted out`."),
+        ]
+    else:
+        blocks = stack(
+            [],
+            [entry_blocks(e) for e in entries],
+            limit=limits.VIEW_BLOCKS,
+            more=lambda k: f"…and {k} more: `/smserror CODE` explains each.",
+        )
+    return _view(
+        "modal",
+        blocks,
+        callback_id=CALLBACK_EXPLAIN_VIEW,
+        title=_modal_title("Explain SMS errors"),
+        close=_modal_title("Close"),
+    )
+
+
+# -- App Home --------------------------------------------------------------------------------
+
+
+def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[str, str]) -> str:
+    """ "<#C…>: auto-reply on · providers: Twilio, Telnyx · bots: off" """
+    names = ", ".join(providers.get(p, p) for p in settings.providers) or "all"
+    line = (
+        f"<#{escape(channel_id)}>: auto-reply {_SWITCH[settings.auto_reply]} · "
+        f"providers: {escape(names)} · bots: {_SWITCH[settings.answer_bots]}"
+    )
+    if settings.support_channel:
+        line += f" · escalations: <#{escape(settings.support_channel)}>"
+    return line
+
+
+def home_view(
+    *, channels: Sequence[tuple[str, ChannelSettings]], providers: Mapping[str, str]
+) -> dict:
+    """The App Home tab: what smserror does, how to ask it, and the user's channel settings."""
+    picker = ConversationSelectElement(
+        action_id=ACTION_SETTINGS_PICK,
+        placeholder=plain("Pick a channel", limits.PLACEHOLDER),
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
+    head = [
+        header("smserror"),
+        section(ABOUT),
+        *usage_blocks(),
+        divider(),
+        header("Channel settings"),
+        section("Pick a channel to see or change how smserror answers there."),
+        actions(picker),
+    ]
+    if not channels:
+        head.append(context("Channels whose settings you can change will show here."))
+    rows = [
+        [section(channel_line(cid, s, providers), button("Change", settings_open_action(cid), cid))]
+        for cid, s in channels
+    ]
+    blocks = stack(
+        head,
+        rows,
+        limit=limits.VIEW_BLOCKS,
+        more=lambda k: f"…and {k} more channels: pick one above.",
+        separate=False,
+    )
+    return _view("home", blocks)
