@@ -29,6 +29,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/lookup_bench.py
+	$(BIN)/python bench/detect_bench.py
 
 wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .

@@ -1,0 +1,258 @@
+"""Whether a number in a message is an error code, judged from the characters and words around it.
+
+Works on the message with its quiet parts blanked (bot/detect/masks.py). The nearest decisive
+word wins: "ticket 30007 is about error 30003" is a ticket and an error code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.detect.words import (
+    ANSWER_VERBS,
+    COUNT_ADJECTIVES,
+    COUNTED,
+    COUNTED_SMALL,
+    ERROR_SUFFIXES,
+    ERROR_WORDS,
+    HTTP_PHRASES,
+    OTHER_CODES,
+    OTHER_THINGS,
+    QUALIFIERS,
+    QUANTIFIERS,
+    SHORT_CODE_VERBS,
+    STATE_ABBREVIATIONS,
+    STATE_NAMES,
+    STATE_WORDS,
+    STATUS_WORDS,
+    STREET_WORDS,
+    THINGS_AFTER,
+    ZIP_PLACES,
+)
+
+CODE, OTHER, UNSURE = "code", "other", "unsure"
+LEFT_WORDS = 6  # how far back on the line a number's context reaches, in words
+_MONEY = "$€£¥"
+NEAR = 24  # characters before a number that its punctuation is read from
+
+_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.'-]*[A-Za-z0-9])?")
+_CONNECTOR = re.compile(
+    r"s?(?:[\s,;/&+*`'\"()\[\]|-]|&amp;|\bx\d+\b|\b(?:and|or|vs|versus|then|plus|nor)\b|\.(?=\s))*"
+)
+_ARROW = re.compile(r"\s*(?:=>|->|=&gt;|-&gt;|→)")
+_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*[\s=]+$")
+_ADDRESS = re.compile(
+    r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9']+\.?\s+){0,3}"
+    rf"(?:{'|'.join(sorted(STREET_WORDS))})\b\.?,",
+    re.IGNORECASE,
+)
+_HTTP = re.compile(rf"\s*(?:{'|'.join(HTTP_PHRASES)})\b", re.IGNORECASE)
+_SHORT_CODE_AFTER = re.compile(r"\s*(?:short[\s-]?codes?|shortcodes?|SC)\b", re.IGNORECASE)
+_LEADING_DIGITS = re.compile(r"\d+")
+_STATE_AFTER = re.compile(r",\s*([A-Z]{2})\b")
+_RANGE = re.compile(r"\s*(?:to|through|thru|-|–)\s*\d{5}\s+([A-Za-z]+)")
+_THOUSANDS = re.compile(r",\d{3}(?!\d)")
+_COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the surroundings say about one number: CODE, OTHER or UNSURE, and why.
+
+    `firm` marks an error word or field ("error", "ErrorCode="), which outweighs what follows
+    the number; a verb or a provider's name before it ("returns", "telnyx") does not.
+    """
+
+    kind: str
+    reason: str
+    firm: bool = False
+    provider: str | None = None  # a provider named right before the number
+
+
+_PUNCTUATION = str.maketrans("", "", "_.'-")
+
+
+def norm(word: str) -> str:
+    """A word as compared with bot/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode'."""
+    return word.lower().translate(_PUNCTUATION)
+
+
+def _error_word(n: str) -> bool:
+    return n in ERROR_WORDS or n.endswith(ERROR_SUFFIXES)
+
+
+def is_error_key(key: str) -> bool:
+    """An error field's name: 'ErrorCode', 'error_code', 'err'."""
+    return _error_word(norm(key))
+
+
+def _key_reason(word: str, gap: str) -> str:
+    if "=" in gap:
+        if norm(word) == "errorcode" and word[0].isupper():
+            return f"{word}= in a status callback"
+        return f"{word}= in a log line"
+    if '"' in gap and ":" in gap:
+        return f'JSON key "{word}"'
+    return f"error code after '{word}'"
+
+
+def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) -> Verdict | None:
+    """The characters touching the number: '30024-1234', '0.0.0.0:40300', 'INC-30007', '$30023'."""
+    near = text[max(0, start - NEAR) : start]  # the end of the text before, without copying it all
+    before = text[start - 1] if start else ""
+    before2 = text[start - 2] if start > 1 else ""
+    after = text[end] if end < len(text) else ""
+    after2 = text[end + 1] if end + 1 < len(text) else ""
+    if after.isalpha() and not (after == "s" and not after2.isalnum()):
+        return Verdict(OTHER, "part of a word")
+    if after and after in "-.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
+        return Verdict(OTHER, "part of a longer number or identifier")
+    if after == "/" and after2.isdigit():
+        following = _LEADING_DIGITS.match(text, end + 1)
+        if not (following and is_code(following.group(0))):
+            return Verdict(OTHER, "a ratio or path")
+    if after == "," and _THOUSANDS.match(text, end):
+        return Verdict(OTHER, "an amount")
+    if before and before in _MONEY + "@~+!":
+        return Verdict(OTHER, "an amount or handle")
+    if before == ":" and (before2.isdigit() or before2 in " \t\n(" or not before2):
+        return Verdict(OTHER, "a port or time")
+    if before == "[" and (before2.isalnum() or before2 == "_"):
+        return Verdict(OTHER, "a process id")
+    if (before in "._" and before2.isalnum()) or before == ".":
+        return Verdict(OTHER, "part of a longer number or identifier")
+    if before == "/":
+        previous = re.search(r"(\d+)/$", near)
+        if not (previous and is_code(previous.group(1))):
+            return Verdict(OTHER, "part of a path")
+    if before == "-":
+        word = re.search(r"([A-Za-z]+)-$", near)
+        if word and _error_word(norm(word.group(1))):
+            return Verdict(CODE, f"error code after '{word.group(1)}'", firm=True)
+        return Verdict(OTHER, "part of an identifier")
+    if before == "#":
+        word = re.search(r"([A-Za-z_]+)\W*#$", near)
+        if word and _error_word(norm(word.group(1))):
+            return Verdict(CODE, f"error code after '{word.group(1)}'", firm=True)
+        return Verdict(OTHER, "a ticket or issue number")
+    return None
+
+
+def continues_list(text: str, previous_end: int, start: int) -> bool:
+    """Only separators between two numbers: '21610, 21614 and 30006', '40304/40317'."""
+    between = text[previous_end:start]
+    return len(between) <= 12 and _CONNECTOR.fullmatch(between) is not None
+
+
+def left(line: str, small: bool, provider_of: Callable[[str], str | None]) -> Verdict:
+    """The words before the number on its line (`line` ends where the number starts)."""
+    if _FLAG.search(line):
+        return Verdict(OTHER, "a command-line option")
+    tail = line.rstrip()[-1:]
+    if tail and tail in _MONEY:
+        return Verdict(OTHER, "an amount of money")
+    verdict = _left_words(line, small, provider_of)
+    if verdict.kind == UNSURE and not small and _ADDRESS.search(line):
+        return Verdict(OTHER, "part of an address")
+    return verdict
+
+
+def _left_words(line: str, small: bool, provider_of: Callable[[str], str | None]) -> Verdict:
+    words = list(_WORD.finditer(line))[-LEFT_WORDS:]
+    i = len(words) - 1
+    while i >= 0 and norm(words[i].group(0)) in QUALIFIERS:
+        i -= 1
+    if i < 0:
+        return Verdict(UNSURE, "")
+    m = words[i]
+    word, n = m.group(0), norm(m.group(0))
+    gap = line[m.end() :]
+    if any(symbol in gap for symbol in _MONEY):
+        return Verdict(OTHER, "an amount of money")
+    previous = norm(words[i - 1].group(0)) if i else ""
+    if provider := provider_of(word) or (previous and provider_of(words[i - 1].group(0) + word)):
+        return Verdict(CODE, f"code after '{word}'", provider=provider)
+    if n in ("code", "codes") and previous in OTHER_CODES:
+        return Verdict(OTHER, f"a {previous} code")
+    if n == "code" and previous == "error":
+        return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
+    if _error_word(n):
+        return Verdict(CODE, _key_reason(word, gap), firm=True)
+    if n in OTHER_THINGS:
+        return Verdict(OTHER, f"a {word} number")
+    if n in QUANTIFIERS:
+        return Verdict(OTHER, "an amount")
+    if small and n in ("http", "https", "status", "statuscode", "httpstatus"):
+        return Verdict(OTHER, "an HTTP status")
+    if n == "to" and any(norm(w.group(0)) in SHORT_CODE_VERBS for w in words[max(0, i - 3) : i]):
+        return Verdict(OTHER, "a short code")
+    if not small and _is_zip_place(words, i):
+        return Verdict(OTHER, "a ZIP code")
+    if ("." in word and ":" in gap) or n == "localhost":
+        return Verdict(OTHER, "a port")
+    if n in ANSWER_VERBS:
+        return Verdict(CODE, f"code after '{word}'")
+    if n in _COPULAS:
+        for w in reversed(words[max(0, i - 4) : i]):
+            if _error_word(norm(w.group(0))):
+                return Verdict(CODE, f"error code after '{w.group(0)} {word}'", firm=True)
+            if norm(w.group(0)) in OTHER_THINGS:
+                return Verdict(OTHER, f"a {w.group(0)} number")
+    return Verdict(UNSURE, "")
+
+
+def _is_zip_place(words: list[re.Match[str]], i: int) -> bool:
+    word = words[i].group(0)
+    n = norm(word)
+    if n in STATE_NAMES or n in ZIP_PLACES:
+        return True
+    if word in STATE_ABBREVIATIONS:
+        if word not in STATE_WORDS:
+            return True
+        before = words[i - 1] if i else None
+        return before is not None and before.string[before.end() : words[i].start()].startswith(",")
+    return False
+
+
+def right(rest: str, small: bool) -> Verdict:
+    """The words after the number on its line (`rest` starts right after the number)."""
+    if _ARROW.match(rest):
+        return Verdict(CODE, "code before '=>'")
+    if small and _HTTP.match(rest):
+        return Verdict(OTHER, "an HTTP status")
+    if rest.startswith("%"):
+        return Verdict(OTHER, "a percentage")
+    if _SHORT_CODE_AFTER.match(rest):
+        return Verdict(OTHER, "a short code")
+    if not small and (state := _STATE_AFTER.match(rest)) and state.group(1) in STATE_ABBREVIATIONS:
+        return Verdict(OTHER, "a ZIP code")  # "30003, GA"
+    if not small and (span := _RANGE.match(rest)) and norm(span.group(1)) in THINGS_AFTER:
+        return Verdict(OTHER, f"a range of {span.group(1)} numbers")  # "30003 to 30007 area codes"
+    m = _WORD.search(rest, 0, 40)
+    if not m or rest[: m.start()].strip(" *_`'\")+"):
+        return Verdict(UNSURE, "")
+    n = norm(m.group(0))
+    if n in COUNT_ADJECTIVES and (following := _WORD.match(rest, m.end() + 1)):
+        counted = norm(following.group(0))  # "30007 new signups"
+        if rest[m.end() : following.start()] == " " and counted in COUNTED:
+            return Verdict(OTHER, f"a count of {following.group(0)}")
+    if n in COUNTED or (small and n in COUNTED_SMALL):
+        return Verdict(OTHER, f"a count of {m.group(0)}")
+    if not small and n in THINGS_AFTER:
+        return Verdict(OTHER, f"a {m.group(0)} number")
+    if not small and (n in ZIP_PLACES or n in STATE_NAMES):
+        return Verdict(OTHER, "a ZIP code")
+    return Verdict(UNSURE, "")
+
+
+def status_context(line: str, rest: str) -> str | None:
+    """The word that makes a capitalised status a delivery status ('stat:', 'DLR', 'status')."""
+    for m in reversed(list(_WORD.finditer(line))[-5:]):
+        if norm(m.group(0)) in STATUS_WORDS:
+            return m.group(0)
+    after = _WORD.match(rest.lstrip(" *`'\""))
+    if after and norm(after.group(0)) in ("dlr", "dlrs", "status", "receipt", "receipts"):
+        return after.group(0)
+    return None
