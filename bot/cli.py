@@ -1,4 +1,4 @@
-"""The `smserror` command: lookup, catalog checks, and (as they land) detect, console and serve."""
+"""The `smserror` command: lookup, catalog checks, detect, and running the bot (serve, console)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from bot.cards.text import entry_text, suggestions_text
 from bot.catalog import CatalogError, default_catalog, lint
-from bot.lookup import default_lookup
+from bot.config import Config, ConfigError, load_config
 
 
 def _print_json(obj: object) -> None:
@@ -17,6 +17,8 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
+    from bot.lookup import default_lookup  # here: `smserror detect` need not load rapidfuzz
+
     query = " ".join(args.query)
     answer = default_lookup().search(query, provider=args.provider)
     if args.json:
@@ -45,23 +47,68 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_prompt(args: argparse.Namespace) -> int:
-    """Interactive lookup prompt (the local way to try the catalog without Slack)."""
-    lookup = default_lookup()
-    print("smserror: type an error code, a name or a few words (Ctrl-D to quit).")
-    while True:
-        try:
-            line = input("> ").strip()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not line:
-            continue
-        answer = lookup.search(line)
-        if answer.hits:
-            print("\n\n".join(entry_text(h.entry) for h in answer.hits[:3]))
-        else:
-            print(suggestions_text(answer.query, list(answer.suggestions)))
+def cmd_detect(args: argparse.Namespace) -> int:
+    """Find error codes in messages on standard input, one answer line per input line."""
+    from bot.detect import default_detector
+    from bot.detect_stream import run
+
+    detector = default_detector()
+    unknown = [p for p in args.provider if detector.index.provider_of(p) is None]
+    if unknown:
+        known = ", ".join(default_catalog().providers)
+        print(f"smserror: unknown provider {unknown[0]!r}; use one of: {known}", file=sys.stderr)
+        return 2
+    sys.stdout.flush()
+    run(sys.stdin.fileno(), sys.stdout.buffer, detector, as_json=args.json, providers=args.provider)
+    return 0
+
+
+def _serve(config: Config, *, http: bool, host: str, port: int) -> int:
+    # Imported here: `smserror lookup` should not pay for loading Bolt and SQLAlchemy.
+    from slack_bolt.error import BoltError
+
+    from bot.log import configure_logging
+    from bot.slack.app import serve
+
+    configure_logging(config.log_level or "INFO", config.secrets())
+    try:
+        serve(config, http=http, host=host, port=port)
+    except BoltError as exc:
+        # Bolt checks the bot token with auth.test at start; its message names no secret.
+        print(f"smserror: Slack did not accept SLACK_BOT_TOKEN: {exc}", file=sys.stderr)
+        print(
+            "Copy the Bot User OAuth Token (xoxb-…) again from your app's OAuth & Permissions "
+            "page at https://api.slack.com/apps (reinstall the app if it was revoked).",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:
+        print(f"smserror: cannot reach Slack at {config.api_url}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve Slack: Socket Mode when SLACK_APP_TOKEN is set, else (or with --http) HTTP."""
+    config = load_config()
+    http = args.http or config.app_token is None
+    return _serve(config, http=http, host=args.host, port=args.port or config.port)
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return run_console(load_config())
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Serve when Slack credentials are configured, else start the console to try it locally."""
+    from bot.console import run_console
+
+    config = load_config()
+    if not config.has_slack_tokens:
+        return run_console(config)
+    return _serve(config, http=config.app_token is None, host=args.host, port=config.port)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,8 +133,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", required=True, help="as a JSON list")
     p.set_defaults(func=cmd_catalog_export)
 
-    p = sub.add_parser("run", help="run the bot (an interactive prompt without Slack tokens)")
-    p.set_defaults(func=cmd_prompt)
+    p = sub.add_parser("detect", help="find error codes in messages read from standard input")
+    p.add_argument("--json", action="store_true", help="one JSON object per input line")
+    p.add_argument(
+        "--provider",
+        action="append",
+        default=[],
+        metavar="P",
+        help="the channel's preferred provider (repeatable)",
+    )
+    p.set_defaults(func=cmd_detect)
+
+    p = sub.add_parser("run", help="serve Slack when tokens are configured, else start the console")
+    p.add_argument("--host", default="0.0.0.0", help="HTTP mode: address to listen on")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP")
+    p.add_argument("--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set")
+    p.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
+    p.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("console", help="chat with the bot in the terminal, no Slack needed")
+    p.set_defaults(func=cmd_console)
     return parser
 
 
@@ -95,6 +163,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except ConfigError as exc:
+        print(f"smserror: {exc}", file=sys.stderr)
+        return 2
     except CatalogError as exc:
         print(f"smserror: {exc}", file=sys.stderr)
         print(

@@ -19,6 +19,7 @@ from bot.catalog import Catalog, Entry, default_catalog
 
 MAX_QUERY = 200
 EXACT = 100.0
+NAME_IN_QUERY = 95.0
 CODE_TYPO = 90.0
 NAME_TYPO_CAP = 90.0
 WORDS_CAP = 80.0
@@ -36,6 +37,7 @@ _DECORATION = re.compile(
 _WRAPPING = " \t\"'`*_()[]{}<>:;,.!?#=~"
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"[\s_\-/]+")
+_TOKEN = re.compile(r"[A-Za-z0-9_]+")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -153,6 +155,15 @@ class Lookup:
 
         key = compact(core)
         offer(self._by_name.get(key, ()), EXACT, "exact code" if core.isdigit() else "exact name")
+        if not scores and " " in core:
+            # "twilio 30007 keeps failing": a code or name inside a longer query still counts.
+            for token in _TOKEN.findall(core):
+                digits = token.isdigit()
+                if digits and (len(token) >= 4 or provider):
+                    offer(self._by_name.get(token, ()), EXACT, "code in query")
+                elif not digits and len(token) >= 5:
+                    # A name among other words is a strong hint, not proof: words still rank.
+                    offer(self._by_name.get(compact(token), ()), NAME_IN_QUERY, "name in query")
         if not scores and core.isdigit():
             for rank, code in enumerate(self._code_typos(core)):
                 offer(self._by_name[code], CODE_TYPO - rank * 0.5, f"near code {core}")
@@ -163,7 +174,8 @@ class Lookup:
                 offer(self._by_name[name], score * NAME_TYPO_CAP / 100, "near name")
         word_scores: dict[int, tuple[float, int]] = {}
         phrase = words(core)
-        if not core.isdigit() and not scores and len(phrase) >= 3:
+        exact_hit = any(score >= EXACT for score, _ in scores.values())
+        if not core.isdigit() and not exact_hit and len(phrase) >= 3:
             word_scores = self._word_scores(phrase)
             self._offer_words(word_scores, offer)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1][0], kv[0]))

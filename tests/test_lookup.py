@@ -174,3 +174,31 @@ def test_cli_export_lists_every_entry():
     entries = json.loads(result.stdout)
     assert len(entries) > 330
     assert {"provider", "code", "scope", "escalation", "sources"} <= set(entries[0])
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("twilio 30007 keeps failing", ("twilio", "30007")),
+        ("what is 40300?", ("telnyx", "40300")),
+        ("smspartner error 14 on location", ("smspartner", "14")),
+    ],
+)
+def test_a_code_inside_a_longer_query_is_exact(query, expected):
+    hit = lookup(query).hits[0]
+    assert (hit.entry.provider, hit.entry.code) == expected
+    assert hit.score == EXACT
+
+
+def test_a_name_among_words_ranks_first_without_hiding_the_rest():
+    hits = lookup("sending to landline numbers").hits
+    assert hits[0].entry.code == "Landline_recipient" and hits[0].score < EXACT
+    assert {"21614", "21635"} <= {h.entry.code for h in hits}
+
+
+def test_slack_escaped_text_reads_as_typed():
+    from bot.escape import escape, unescape
+
+    typed = "AT&T <!channel> a < b > c"
+    assert unescape(escape(typed)) == typed
+    assert escape(unescape("&lt;!channel&gt;")) == "&lt;!channel&gt;"  # never double-escaped

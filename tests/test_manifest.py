@@ -23,6 +23,8 @@ EXPECTED_SCOPES = {
     "groups:history",
     "im:history",
     "mpim:history",
+    "channels:read",
+    "groups:read",
 }
 EVENTS_WE_HANDLE = {
     "app_home_opened",

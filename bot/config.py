@@ -1,0 +1,231 @@
+"""Settings for running the bot, read once from the environment (and a .env file) into one object.
+
+Real environment variables win over .env, so a deployment can override a developer's file.
+Secrets are wrapped in `Secret`, whose str() and repr() are "****": printing the config, logging
+it or putting it in an exception message never shows a token.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from dotenv import dotenv_values
+from platformdirs import user_data_dir
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DEFAULT_PORT = 3000
+DEFAULT_REPLIES_PER_MINUTE = 6
+APPS_PAGE = "https://api.slack.com/apps"
+_LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
+
+
+class Secret:
+    """A string that never shows itself: use .reveal() exactly where Slack needs the value."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __str__(self) -> str:
+        return "****"
+
+    def __repr__(self) -> str:
+        return "Secret('****')"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+class ConfigError(Exception):
+    """A variable is missing or malformed; the message names it and where to get a good one."""
+
+    def __init__(self, variable: str, message: str) -> None:
+        super().__init__(f"{variable} {message}")
+        self.variable = variable
+
+
+@dataclass(frozen=True)
+class Config:
+    bot_token: Secret | None = None
+    signing_secret: Secret | None = None
+    app_token: Secret | None = None
+    api_url: str = DEFAULT_API_URL
+    database_url: str | None = field(default=None, repr=False)  # may hold a password
+    port: int = DEFAULT_PORT
+    log_level: str | None = None  # None: the mode's own default (INFO serving, WARNING console)
+    replies_per_minute: int = DEFAULT_REPLIES_PER_MINUTE
+
+    @property
+    def database(self) -> str:
+        """DATABASE_URL, or a SQLite file in the user's data folder."""
+        return self.database_url or default_database_url()
+
+    @property
+    def has_slack_tokens(self) -> bool:
+        """Any Slack credential set means "serve"; the mode then names whatever is missing."""
+        return any((self.bot_token, self.app_token, self.signing_secret))
+
+    def secrets(self) -> list[str]:
+        """Every secret value, for the log filter that masks them should one slip through."""
+        found = [s.reveal() for s in (self.bot_token, self.signing_secret, self.app_token) if s]
+        return [s for s in found if s]
+
+    def require_http(self) -> tuple[Secret, Secret]:
+        """The bot token and signing secret HTTP mode needs, or ConfigError naming the gap."""
+        return _need_bot_token(self.bot_token), _need(
+            self.signing_secret,
+            "SLACK_SIGNING_SECRET",
+            "is missing: HTTP mode needs it to check that requests come from Slack. Copy the "
+            f"Signing Secret from your app's Basic Information page at {APPS_PAGE}",
+        )
+
+    def require_socket_mode(self) -> tuple[Secret, Secret]:
+        """The bot token and app-level token Socket Mode needs, or ConfigError naming the gap."""
+        return _need_bot_token(self.bot_token), _need(
+            self.app_token,
+            "SLACK_APP_TOKEN",
+            "is missing: Socket Mode needs an app-level token (xapp-…) with the "
+            "connections:write scope. Create one under Basic Information → App-Level Tokens at "
+            f"{APPS_PAGE}",
+        )
+
+
+def _need(value: Secret | None, variable: str, message: str) -> Secret:
+    if value is None:
+        raise ConfigError(variable, message)
+    return value
+
+
+def _need_bot_token(value: Secret | None) -> Secret:
+    return _need(
+        value,
+        "SLACK_BOT_TOKEN",
+        "is missing: copy the Bot User OAuth Token (xoxb-…) from your app's "
+        f"OAuth & Permissions page at {APPS_PAGE}",
+    )
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{Path(user_data_dir('smserror')) / 'smserror.sqlite3'}"
+
+
+def read_environment(env_file: str | Path | None = ".env") -> dict[str, str]:
+    """os.environ over the .env file's values: a real variable always wins."""
+    merged: dict[str, str] = {}
+    if env_file is not None and Path(env_file).is_file():
+        merged.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    merged.update(os.environ)
+    return merged
+
+
+def load_config(environ: Mapping[str, str] | None = None) -> Config:
+    """Build the Config from `environ` (default: the environment plus ./.env); ConfigError if bad.
+
+    Tokens are only checked for shape here; whether a mode has the ones it needs is asked with
+    require_http() / require_socket_mode(), so the console runs with none at all.
+    """
+    env = read_environment() if environ is None else environ
+
+    def get(name: str) -> str | None:
+        value = env.get(name, "").strip()
+        return value or None
+
+    return Config(
+        bot_token=_token(
+            get("SLACK_BOT_TOKEN"),
+            "SLACK_BOT_TOKEN",
+            "xoxb-",
+            "copy the Bot User OAuth Token from your app's OAuth & Permissions page at "
+            f"{APPS_PAGE}",
+        ),
+        app_token=_token(
+            get("SLACK_APP_TOKEN"),
+            "SLACK_APP_TOKEN",
+            "xapp-",
+            "create an app-level token with the connections:write scope under Basic "
+            f"Information → App-Level Tokens at {APPS_PAGE}",
+        ),
+        signing_secret=_signing_secret(get("SLACK_SIGNING_SECRET")),
+        api_url=_api_url(get("SLACK_API_URL") or DEFAULT_API_URL),
+        database_url=get("DATABASE_URL"),
+        port=_port(get("PORT")),
+        log_level=_log_level(get("LOG_LEVEL")),
+        replies_per_minute=_replies(get("SMSERROR_REPLIES_PER_MINUTE")),
+    )
+
+
+# The messages below never quote the value: a malformed token is still mostly a secret.
+
+
+def _token(value: str | None, variable: str, prefix: str, where: str) -> Secret | None:
+    if value is None:
+        return None
+    if not value.startswith(prefix) or re.search(r"\s", value):
+        raise ConfigError(
+            variable,
+            f"does not look right: it must start with {prefix} and have no spaces; {where}",
+        )
+    return Secret(value)
+
+
+def _signing_secret(value: str | None) -> Secret | None:
+    if value is None:
+        return None
+    if value.startswith(("xoxb-", "xapp-", "xoxp-")) or re.search(r"\s", value):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET",
+            "does not look right: it is the Signing Secret (not a token) from your app's "
+            f"Basic Information page at {APPS_PAGE}",
+        )
+    return Secret(value)
+
+
+def _api_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            "SLACK_API_URL",
+            f"must be an http(s) URL such as {DEFAULT_API_URL} (GovSlack: https://slack-gov.com/api/)",
+        )
+    return value if value.endswith("/") else value + "/"
+
+
+def _port(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_PORT
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError("PORT", f"must be a TCP port number from 1 to 65535, got {value!r}")
+    return int(value)
+
+
+def _log_level(value: str | None) -> str | None:
+    if value is None:
+        return None
+    level = value.upper()
+    if level not in _LEVELS:
+        raise ConfigError("LOG_LEVEL", f"must be one of {', '.join(_LEVELS)}, got {value!r}")
+    return level
+
+
+def _replies(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_REPLIES_PER_MINUTE
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigError(
+            "SMSERROR_REPLIES_PER_MINUTE",
+            f"must be a whole number of at least 1 (default {DEFAULT_REPLIES_PER_MINUTE}), "
+            f"got {value!r}",
+        )
+    return int(value)

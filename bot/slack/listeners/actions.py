@@ -1,0 +1,141 @@
+"""Buttons: share a card in the channel, a card's details, a suggestion, the settings modal."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.cards.blocks import (
+    ACTION_SETTINGS_PICK,
+    ACTION_SHARE,
+    DETAILS_PATTERN,
+    SETTINGS_OPEN_PATTERN,
+    SUGGEST_PATTERN,
+    entry_card,
+    parse_ref,
+    settings_modal,
+)
+from bot.catalog import Entry, default_catalog
+from bot.slack.errors import StaleAction, reported
+from bot.slack.services import services
+
+log = logging.getLogger(__name__)
+
+CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
+# Where the bot cannot post itself, the response_url can still post for the person who clicked.
+CANNOT_POST = {"not_in_channel", "channel_not_found"}
+
+
+def register(app: App) -> None:
+    app.action(ACTION_SHARE)(reported(on_share))
+    app.action(DETAILS_PATTERN)(reported(on_details))
+    app.action(SUGGEST_PATTERN)(reported(on_suggest))
+    app.action(SETTINGS_OPEN_PATTERN)(reported(on_settings_open))
+
+
+def on_share(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """Post the card for everyone, then take the private copy away."""
+    ack()
+    entry = _entry(action)
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    if not channel:
+        raise StaleAction("share clicked outside a conversation")
+    who = (body.get("user") or {}).get("name") or "someone"
+    card = entry_card(entry, note=f"Shared by {who}")
+    thread = _thread_of(body)
+    try:
+        client.chat_postMessage(channel=channel, **thread, **card.kwargs())
+    except SlackApiError as error:
+        if error.response.get("error") not in CANNOT_POST:
+            raise
+        respond(response_type="in_channel", replace_original=False, **thread, **card.kwargs())
+    if container.get("is_ephemeral"):
+        respond(delete_original=True)
+    log.info("action share channel=%s entry=%s", channel, entry.label)
+
+
+def on_details(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """A compact card's full version, shown only to the person who asked for it."""
+    ack()
+    _card_privately(body, action, client, respond, replace=False)
+
+
+def on_suggest(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+) -> None:
+    """A "closest entries" button: the card replaces the no-match note it came from."""
+    ack()
+    _card_privately(body, action, client, respond, replace=True)
+
+
+def on_settings_open(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """App Home's Change buttons and channel picker."""
+    ack()
+    if action.get("action_id") == ACTION_SETTINGS_PICK:
+        channel = action.get("selected_conversation")
+        if not channel:  # the picker was cleared
+            return
+    else:
+        channel = action.get("value")
+    if not isinstance(channel, str) or not CHANNEL_ID.fullmatch(channel):
+        raise StaleAction(f"settings for {str(channel)[:40]!r}")
+    shared = services(context)
+    view = settings_modal(channel, shared.store.settings(channel), shared.providers)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+    log.info("action settings_open channel=%s", channel)
+
+
+def _entry(action: dict[str, Any]) -> Entry:
+    try:
+        provider, code, scope = parse_ref(action.get("value", ""))
+    except ValueError as error:
+        raise StaleAction(str(error)) from error
+    entry = default_catalog().get(provider, code, scope)
+    if entry is None:
+        raise StaleAction(f"no entry {provider} {code} {scope or ''} in the catalog")
+    return entry
+
+
+def _thread_of(body: dict[str, Any]) -> dict[str, str]:
+    """thread_ts of the message clicked on, so answers stay in its thread."""
+    container = body.get("container") or {}
+    thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
+    return {"thread_ts": thread} if thread else {}
+
+
+def _card_privately(
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    *,
+    replace: bool,
+) -> None:
+    """The button's entry as a full card that only the clicker sees."""
+    entry = _entry(action)
+    card = entry_card(entry, share=True)
+    container = body.get("container") or {}
+    if container.get("is_ephemeral"):
+        # Our own private message: answer through its response_url.
+        respond(response_type="ephemeral", replace_original=replace, **card.kwargs())
+    else:
+        # A message everyone sees (a thread reply): answer just the clicker, in its thread.
+        client.chat_postEphemeral(
+            channel=container.get("channel_id") or body["channel"]["id"],
+            user=body["user"]["id"],
+            **_thread_of(body),
+            **card.kwargs(),
+        )
+    log.info("action %s entry=%s", action.get("action_id"), entry.label)

@@ -1,0 +1,106 @@
+"""Messages and mentions: auto-replies in threads, answers to mentions and DMs."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+
+from bot.answers import Incoming, Reply, Send
+from bot.slack.services import services
+from bot.slack.text import mentions, message_text, without_mention
+
+log = logging.getLogger(__name__)
+
+# Subtypes that carry something a person (or an integration) said; joins, deletions, topic
+# changes and the like are never answered.
+SAID = {None, "bot_message", "thread_broadcast", "file_share", "me_message"}
+
+
+def register(app: App) -> None:
+    app.event("message")(on_message)
+    app.event("app_mention")(on_mention)
+
+
+def poster(client: WebClient) -> Send:
+    def send(reply: Reply) -> None:
+        thread = {"thread_ts": reply.thread_ts} if reply.thread_ts else {}
+        client.chat_postMessage(channel=reply.channel, **thread, **reply.message.kwargs())
+
+    return send
+
+
+def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    subtype = event.get("subtype")
+    edited = subtype == "message_changed"
+    message = (event.get("message") or {}) if edited else event
+    if edited or subtype in SAID:
+        outcome = _answer(event, message, edited, context, client)
+    else:
+        outcome = f"ignored-{subtype}"
+    log.info(
+        "message channel=%s ts=%s outcome=%s", event.get("channel"), message.get("ts"), outcome
+    )
+
+
+def _answer(
+    event: dict[str, Any],
+    message: dict[str, Any],
+    edited: bool,
+    context: BoltContext,
+    client: WebClient,
+) -> str:
+    if _is_own(message, context):
+        return "own-message"
+    shared = services(context)
+    channel = event["channel"]
+    settings = shared.store.settings(channel)
+    if _is_bot(message) and not settings.answer_bots:
+        return "bot-skipped"
+    text = message_text(message)
+    incoming = Incoming(
+        channel=channel,
+        ts=message["ts"],
+        text=text,
+        thread_ts=message.get("thread_ts"),
+        edit_ts=event.get("ts") if edited else None,
+    )
+    send = poster(client)
+    is_dm = event.get("channel_type") == "im" or channel.startswith("D")
+    if not edited and (is_dm or mentions(text, context.bot_user_id)):
+        # A mention also arrives as app_mention; both paths claim the same key, one answers.
+        question = without_mention(text, context.bot_user_id)
+        return shared.answers.asked(incoming, question, settings, send)
+    if not settings.auto_reply:
+        return "auto-reply-off"
+    return shared.answers.auto_reply(incoming, settings, send)
+
+
+def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    shared = services(context)
+    channel = event.get("channel", "")
+    settings = shared.store.settings(channel)
+    if _is_own(event, context):
+        outcome = "own-message"
+    elif _is_bot(event) and not settings.answer_bots:
+        outcome = "bot-skipped"
+    else:
+        text = message_text(event)
+        incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
+        question = without_mention(text, context.bot_user_id)
+        outcome = shared.answers.asked(incoming, question, settings, poster(client))
+    log.info("app_mention channel=%s ts=%s outcome=%s", channel, event.get("ts"), outcome)
+
+
+def _is_own(message: dict[str, Any], context: BoltContext) -> bool:
+    """Bolt already drops our own events; this also covers edits of our messages."""
+    return bool(
+        (message.get("bot_id") and message.get("bot_id") == context.bot_id)
+        or (message.get("user") and message.get("user") == context.bot_user_id)
+    )
+
+
+def _is_bot(message: dict[str, Any]) -> bool:
+    return bool(message.get("bot_id")) or message.get("subtype") == "bot_message"

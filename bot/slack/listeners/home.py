@@ -1,0 +1,65 @@
+"""App Home: what smserror does, and the settings of the user's channels.
+
+"The user's channels" are channels with stored settings that the user is a member of, asked of
+Slack (conversations.members) each time the tab opens: membership changes, and remembering who
+we have seen where would go stale. Channels without stored settings use the defaults; the
+channel picker on the tab opens any channel's settings.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.cards.blocks import home_view
+from bot.slack.services import Services, services
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event("app_home_opened")(on_home_opened)
+
+
+def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    user = event.get("user", "")
+    if event.get("tab") != "home":
+        log.info("app_home_opened user=%s tab=%s", user, event.get("tab"))  # nothing to publish
+        return
+    shown = publish_home(client, user, services(context))
+    log.info("app_home_opened user=%s tab=home channels=%d", user, shown)
+
+
+def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
+    """Publish the user's App Home; returns how many channels it lists."""
+    channels = [
+        (channel, settings)
+        for channel, settings in shared.store.channels_with_settings()
+        if _is_member(client, channel, user_id)
+    ]
+    client.views_publish(
+        user_id=user_id, view=home_view(channels=channels, providers=shared.providers)
+    )
+    return len(channels)
+
+
+def _is_member(client: WebClient, channel: str, user_id: str) -> bool:
+    try:
+        # SlackResponse iterates over every page (cursor pagination).
+        for page in client.conversations_members(channel=channel, limit=1000):
+            if user_id in page.get("members", []):
+                return True
+    except SlackApiError as error:
+        code = error.response.get("error")
+        if code == "missing_scope":
+            log.warning(
+                "home: conversations.members needs the channels:read and groups:read scopes"
+            )
+        else:
+            # Gone, archived, or private and we were removed: not a channel to offer.
+            log.info("home: skipping %s: %s", channel, code)
+    return False

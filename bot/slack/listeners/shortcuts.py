@@ -1,0 +1,33 @@
+"""The "Explain SMS errors" message shortcut: a private modal, in any channel."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.answers import entries_in
+from bot.cards.blocks import SHORTCUT_EXPLAIN, explain_modal
+from bot.slack.errors import reported
+from bot.slack.services import services
+from bot.slack.text import message_text
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.shortcut(SHORTCUT_EXPLAIN)(reported(on_explain))
+
+
+def on_explain(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    # A modal, not a message: it reaches only the person who asked, and needs no membership
+    # in the channel (the bot may not be in it).
+    ack()
+    channel = (shortcut.get("channel") or {}).get("id", "")
+    settings = services(context).store.settings(channel)
+    entries = entries_in(message_text(shortcut.get("message") or {}), settings)
+    view = explain_modal(entries, nothing_found=not entries)
+    client.views_open(trigger_id=shortcut["trigger_id"], view=view)
+    log.info("shortcut %s channel=%s entries=%d", SHORTCUT_EXPLAIN, channel, len(entries))

@@ -1,0 +1,65 @@
+"""App Home, end to end: the channels whose settings a user can change, and nobody else's."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import pytest
+from slack_harness import HttpBot, channel_id, running_http_bot, settings_state, wait_until
+from slack_standin import OTHER_USER_ID, USER_ID, SlackWebAPI, ids, payloads
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def slack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SlackWebAPI, HttpBot]]:
+    with running_http_bot(tmp_path_factory.mktemp("home")) as pair:
+        yield pair
+
+
+def home_opened(user: str, tab: str = "home") -> dict:
+    ts = ids.next_ts()
+    return {
+        "type": "app_home_opened",
+        "user": user,
+        "channel": "D" + user[1:],
+        "tab": tab,
+        "event_ts": ts,
+    }
+
+
+def test_home_lists_the_configured_channels_the_user_is_in(slack) -> None:
+    api, bot = slack
+    mine, theirs = channel_id(), channel_id()
+    api.set_channel(mine, members=[USER_ID, OTHER_USER_ID])
+    api.set_channel(theirs, members=[OTHER_USER_ID])
+    for ch in (mine, theirs):
+        body = payloads.view_submission(
+            "channel_settings", settings_state(answer_bots=True), private_metadata=ch
+        )
+        assert bot.post(body)[0] == 200
+    bot.event(home_opened(USER_ID))
+    bot.wait_for_line(f"app_home_opened user={USER_ID}")
+
+    def published() -> list[dict]:
+        return [
+            c.params["view"]
+            for c in api.calls("views.publish")
+            if c.params["user_id"] == USER_ID and f"<#{mine}>" in json.dumps(c.params["view"])
+        ]
+
+    view = wait_until(published)[-1]
+    shown = json.dumps(view)
+    assert view["type"] == "home"
+    assert f"settings_open:{mine}" in shown
+    assert f"<#{theirs}>" not in shown
+    assert "settings_open:pick" in shown  # any other channel through the picker
+
+
+def test_the_messages_tab_publishes_nothing(slack) -> None:
+    api, bot = slack
+    before = len(api.calls("views.publish"))
+    bot.event(home_opened(OTHER_USER_ID, tab="messages"))
+    bot.wait_for_line(f"app_home_opened user={OTHER_USER_ID} tab=messages")
+    assert len(api.calls("views.publish")) == before
