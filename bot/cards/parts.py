@@ -22,8 +22,8 @@ from slack_sdk.models.blocks import (
 
 from bot.cards import limits
 from bot.cards.ids import ACTION_SHARE, details_action, entry_ref
-from bot.cards.phrases import escalation_lines, first_sentence, headline
-from bot.catalog import CATEGORIES, Entry
+from bot.cards.phrases import escalation_lines, first_sentence, headline, kind_and_retry
+from bot.catalog import Entry
 from bot.escape import escape
 
 Blocks = list[dict]
@@ -115,11 +115,7 @@ def summary(entry: Entry) -> str:
 def facts(entry: Entry) -> str:
     """Provider, code, scope, category and retry advice on one line."""
     scope = f" ({entry.scope.replace('_', ' ')})" if entry.scope else ""
-    category = CATEGORIES[entry.category]
-    return escape(
-        f"{entry.provider_name} · code {entry.code}{scope} · {category} error · "
-        f"{entry.retry_advice}"
-    )
+    return escape(f"{entry.provider_name} · code {entry.code}{scope} · {kind_and_retry(entry)}")
 
 
 def share_button(entry: Entry) -> ButtonElement:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.catalog import Entry, Escalation
+from bot.catalog import CATEGORIES, Entry, Escalation
 
 
 def span(hours: int) -> str:
@@ -43,3 +43,8 @@ def headline(entry: Entry) -> str:
 def first_sentence(text: str) -> str:
     end = text.find(". ")
     return text if end == -1 else text[: end + 1]
+
+
+def kind_and_retry(entry: Entry) -> str:
+    """ "Delivery error · Retry after fixing" """
+    return f"{CATEGORIES[entry.category]} error · {entry.retry_advice}"

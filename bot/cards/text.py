@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.cards.phrases import escalation_lines, headline
-from bot.catalog import CATEGORIES, Entry
+from bot.cards.phrases import escalation_lines, headline, kind_and_retry
+from bot.catalog import Entry
 
 WIDTH = 88
 
@@ -18,7 +18,7 @@ def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
 
 def entry_text(entry: Entry) -> str:
     """The full card: title, cause, numbered fix steps, retry advice, escalation, docs link."""
-    out = [headline(entry), f"  {CATEGORIES[entry.category]} error · {entry.retry_advice}"]
+    out = [headline(entry), f"  {kind_and_retry(entry)}"]
     if entry.aliases:
         out.append(_wrap("Also known as: " + ", ".join(entry.aliases)))
     out += ["", "What happened", _wrap(entry.cause), "", "How to fix it"]
