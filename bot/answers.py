@@ -28,6 +28,11 @@ EDITED_NOTE = "Edited message — new codes only"
 HELP_WORDS = {"", "help", "?", "hi", "hello"}
 
 
+def asks_for_help(text: str) -> bool:
+    """An empty question, "help" or a greeting: answered with usage, from any surface."""
+    return text.strip().casefold() in HELP_WORDS
+
+
 @dataclass(frozen=True)
 class Incoming:
     """A message as the core needs it, whatever surface it came from."""
@@ -146,7 +151,7 @@ class Answers:
         outcome = "answered"
         if entries:
             message = matches_reply(entries)
-        elif question.strip().casefold() in HELP_WORDS:
+        elif asks_for_help(question):
             message, outcome = help_message(), "help"
         else:
             answer: Answer = lookup(unescape(question))

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from bot.catalog import Catalog, Entry, default_catalog
+from bot.providers import CAMEL_PARTS, provider_words
 
 MAX_QUERY = 200
 EXACT = 100.0
@@ -38,7 +39,6 @@ _WRAPPING = " \t\"'`*_()[]{}<>:;,.!?#=~"
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _SPACES = re.compile(r"[\s_\-/]+")
 _TOKEN = re.compile(r"[A-Za-z0-9_]+")
-_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def compact(text: str) -> str:
 
 def words(text: str) -> str:
     """Loose form for word matching: camelCase and snake_case split, lower case, one space."""
-    return _SPACES.sub(" ", _CAMEL.sub(" ", text)).casefold().strip()
+    return _SPACES.sub(" ", CAMEL_PARTS.sub(" ", text)).casefold().strip()
 
 
 class Lookup:
@@ -103,33 +103,15 @@ class Lookup:
                 slot[i] = max(slot.get(i, 0), weight)
         self._phrases = list(owners)
         self._phrase_owners = [tuple(owners[p].items()) for p in self._phrases]
-        self._provider_words = self._provider_pattern(catalog)
-
-    @staticmethod
-    def _provider_pattern(catalog: Catalog) -> re.Pattern[str]:
-        spellings: dict[str, str] = {}
-        for slug, name in catalog.providers.items():
-            for form in {slug, name}:
-                # "SMSPartner" also matches "sms partner" and "sms-partner".
-                pattern = r"[\s-]?".join(re.escape(p) for p in _CAMEL.split(form))
-                spellings[pattern] = slug
-        alternatives = "|".join(sorted(spellings, key=len, reverse=True))
-        return re.compile(rf"(?<![\w]){'|'.join([alternatives])}(?![\w])", re.IGNORECASE)
-
-    def _provider_of(self, text: str) -> str | None:
-        folded = compact(text)
-        for slug, name in self.catalog.providers.items():
-            if folded in (compact(slug), compact(name)):
-                return slug
-        return None
+        self._providers = provider_words(catalog.providers)
 
     def parse(self, query: str) -> tuple[str | None, str]:
         """Split a query into (provider named in it, what to look for)."""
         text = query.strip()[:MAX_QUERY]
         provider = None
-        found = self._provider_words.search(text)
+        found = self._providers.pattern.search(text)
         if found:
-            provider = self._provider_of(found.group(0))
+            provider = self._providers.provider_of(found.group(0))
             text = (text[: found.start()] + " " + text[found.end() :]).strip()
         text = _DECORATION.sub("", text.strip(_WRAPPING)).strip(_WRAPPING)
         if re.fullmatch(r"\d{4,6}s", text):  # "30007s"

@@ -65,3 +65,12 @@ def suggest_action(n: int) -> str:
 
 def settings_open_action(channel_id: str) -> str:
     return check_value(f"{ACTION_SETTINGS_OPEN}:{channel_id}", ACTION_ID)
+
+
+# A public (C) or private (G) channel id: the only conversations that have settings.
+_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
+
+
+def is_channel(value: object) -> bool:
+    """True for a channel id; values come back from Slack payloads and can be forged."""
+    return isinstance(value, str) and _CHANNEL_ID.fullmatch(value) is not None

@@ -6,7 +6,6 @@ modal's submitted state back into ChannelSettings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +29,7 @@ from bot.cards.ids import (
     SETTINGS_AUTO_REPLY,
     SETTINGS_PROVIDERS,
     SETTINGS_SUPPORT_CHANNEL,
+    is_channel,
     settings_open_action,
 )
 from bot.cards.parts import (
@@ -51,7 +51,6 @@ from bot.catalog import Entry, default_catalog
 from bot.channels import ChannelSettings
 from bot.escape import escape
 
-_CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
 _SWITCH = {True: "on", False: "off"}
 
 
@@ -185,7 +184,7 @@ def read_settings_submission(
     picked = _state(state_values, SETTINGS_PROVIDERS).get("selected_options")
     slugs = [o.get("value") for o in picked or () if isinstance(o, dict)]
     support = _state(state_values, SETTINGS_SUPPORT_CHANNEL).get("selected_conversation")
-    if support is not None and not (isinstance(support, str) and _CHANNEL_ID.fullmatch(support)):
+    if support is not None and not is_channel(support):
         raise ValueError("settings: the support channel is not a channel id")
     return ChannelSettings(
         auto_reply=_switch_value(state_values, SETTINGS_AUTO_REPLY),

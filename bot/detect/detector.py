@@ -99,7 +99,7 @@ class Detector:
     def _named(self, text: str) -> dict[str, str]:
         """The providers a message names, each with its first spelling there."""
         named: dict[str, str] = {}
-        for m in self.index.provider_words.finditer(text):
+        for m in self.index.providers.pattern.finditer(text):
             slug = self.index.provider_of(m.group(0))
             if slug:
                 named.setdefault(slug, m.group(0))

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.catalog import Catalog, Entry
+from bot.providers import CAMEL_PARTS, ProviderWords, provider_words
 
 LONG_CODE = 5  # digits: a number this long can stand alone; shorter ones need their provider
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
-_CAMEL_PARTS = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
-_NOT_LETTERS = str.maketrans("", "", "".join(chr(c) for c in range(128) if not chr(c).isalpha()))
 _DOCS_HOST = re.compile(r"^https?://(?:www\.)?([^/]+)/", re.IGNORECASE)
 
 
@@ -68,8 +67,7 @@ class Index:
     small_providers: frozenset[str]  # providers with codes shorter than LONG_CODE
     docs_hosts: Mapping[str, str]  # host of a provider's docs links -> provider
     provider_codes: Mapping[str, frozenset[str]]
-    provider_words: re.Pattern[str]
-    spellings: Mapping[str, str]  # compact provider word -> slug
+    providers: ProviderWords  # every provider's words
     # The first look. Separate searches, each starting from a literal, are several times
     # faster in Python's re than one alternation of all of them. They ignore word boundaries
     # (a lookbehind at the start would slow every search); the detector checks those.
@@ -81,7 +79,7 @@ class Index:
     small_scan: re.Pattern[str]
 
     def provider_of(self, word: str) -> str | None:
-        return self.spellings.get(word.lower().translate(_NOT_LETTERS))
+        return self.providers.provider_of(word)
 
     def worth_a_look(self, text: str, small_codes: bool) -> bool:
         """Could `text` hold a code? False for most messages, after a few fast searches.
@@ -99,17 +97,6 @@ class Index:
             if any(hint in lowered for hint in self.small_hints):
                 return self.small_words.search(text) is not None
         return False
-
-
-def _provider_pattern(providers: Mapping[str, str]) -> tuple[str, dict[str, str]]:
-    patterns, spellings = set(), {}
-    for slug, name in providers.items():
-        for form in {slug, name}:
-            # "SMSPartner" also matches "sms partner", "SmsPartner" and "sms-partner".
-            patterns.add(r"[\s-]?".join(re.escape(p) for p in _CAMEL_PARTS.split(form)))
-            spellings[form.lower().translate(_NOT_LETTERS)] = slug
-    alternatives = "|".join(sorted(patterns, key=len, reverse=True))
-    return rf"(?<![A-Za-z0-9])(?:{alternatives})(?![A-Za-z0-9])", spellings
 
 
 def build_index(catalog: Catalog) -> Index:
@@ -134,10 +121,8 @@ def build_index(catalog: Catalog) -> Index:
     long_codes = [c for c in numbers if len(c) >= LONG_CODE]
     small_codes = [c for c in numbers if len(c) < LONG_CODE]
     exact = [n for n in names if "_" not in n]
-    provider_words, spellings = _provider_pattern(catalog.providers)
     small_names = {p: catalog.providers[p] for p in sorted(small)}
-    small_words, _ = _provider_pattern(small_names)
-    hints = {max(_CAMEL_PARTS.split(name), key=len).lower() for name in small_names.values()}
+    hints = {max(CAMEL_PARTS.split(name), key=len).lower() for name in small_names.values()}
     hints |= {slug for slug in small_names if not any(h in slug for h in hints)}
     return Index(
         catalog=catalog,
@@ -148,12 +133,11 @@ def build_index(catalog: Catalog) -> Index:
         # A host only one provider documents on: a code at the end of a link there is its code.
         docs_hosts={h: next(iter(p)) for h, p in docs_hosts.items() if len(p) == 1},
         provider_codes={k: frozenset(v) for k, v in provider_codes.items()},
-        provider_words=re.compile(provider_words, re.IGNORECASE),
-        spellings=spellings,
+        providers=provider_words(catalog.providers),
         long_scan=re.compile(rf"(?:{alternation(long_codes)})(?![0-9])"),
         name_scan=re.compile(alternation(exact)),
         folded_scan=re.compile(alternation(folded), re.IGNORECASE),
-        small_words=re.compile(small_words if small else "(?!)", re.IGNORECASE),
+        small_words=provider_words(small_names).pattern,
         small_hints=tuple(sorted(hints)),
         small_scan=re.compile(rf"(?:{alternation(small_codes)})(?![0-9])"),
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -20,13 +19,13 @@ from bot.cards.blocks import (
     parse_ref,
     settings_modal,
 )
+from bot.cards.ids import is_channel
 from bot.catalog import Entry, default_catalog
 from bot.slack.errors import StaleAction, reported
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
 
-CHANNEL_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
 # Where the bot cannot post itself, the response_url can still post for the person who clicked.
 CANNOT_POST = {"not_in_channel", "channel_not_found"}
 
@@ -89,7 +88,7 @@ def on_settings_open(
             return
     else:
         channel = action.get("value")
-    if not isinstance(channel, str) or not CHANNEL_ID.fullmatch(channel):
+    if not is_channel(channel):
         raise StaleAction(f"settings for {str(channel)[:40]!r}")
     shared = services(context)
     view = settings_modal(channel, shared.store.settings(channel), shared.providers)

@@ -8,7 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.answers import asks_for_help
 from bot.cards.blocks import help_message, lookup_reply, settings_modal
+from bot.cards.ids import is_channel
 from bot.escape import unescape
 from bot.lookup import lookup
 from bot.slack.errors import reported
@@ -30,10 +32,9 @@ def register(app: App) -> None:
 def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     text = unescape(command.get("text") or "").strip()
     channel = command.get("channel_id", "")
-    word = text.casefold()
-    if word == "settings":
+    if text.casefold() == "settings":
         outcome = _open_settings(ack, command, client, context)
-    elif word in ("", "help"):
+    elif asks_for_help(text):
         # The reply goes back in the acknowledgement itself: it is private to the person who
         # typed the command, and works in channels the bot is not in.
         ack(response_type="ephemeral", **help_message().kwargs())
@@ -49,7 +50,7 @@ def _open_settings(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> str:
     channel = command.get("channel_id", "")
-    if not channel.startswith(("C", "G")):
+    if not is_channel(channel):
         ack(response_type="ephemeral", text=SETTINGS_IN_DM)
         return "settings-not-a-channel"
     ack()

@@ -9,6 +9,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.answers import Incoming, Reply, Send
+from bot.channels import ChannelSettings
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 
@@ -52,13 +53,11 @@ def _answer(
     context: BoltContext,
     client: WebClient,
 ) -> str:
-    if _is_own(message, context):
-        return "own-message"
     shared = services(context)
     channel = event["channel"]
     settings = shared.store.settings(channel)
-    if _is_bot(message) and not settings.answer_bots:
-        return "bot-skipped"
+    if skipped := _not_for_us(message, settings, context):
+        return skipped
     text = message_text(message)
     incoming = Incoming(
         channel=channel,
@@ -82,16 +81,23 @@ def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -
     shared = services(context)
     channel = event.get("channel", "")
     settings = shared.store.settings(channel)
-    if _is_own(event, context):
-        outcome = "own-message"
-    elif _is_bot(event) and not settings.answer_bots:
-        outcome = "bot-skipped"
-    else:
+    if not (outcome := _not_for_us(event, settings, context)):
         text = message_text(event)
         incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
         question = without_mention(text, context.bot_user_id)
         outcome = shared.answers.asked(incoming, question, settings, poster(client))
     log.info("app_mention channel=%s ts=%s outcome=%s", channel, event.get("ts"), outcome)
+
+
+def _not_for_us(
+    message: dict[str, Any], settings: ChannelSettings, context: BoltContext
+) -> str | None:
+    """Why a message is not ours to answer (the outcome to log), or None to answer it."""
+    if _is_own(message, context):
+        return "own-message"
+    if _is_bot(message) and not settings.answer_bots:
+        return "bot-skipped"
+    return None
 
 
 def _is_own(message: dict[str, Any], context: BoltContext) -> bool:

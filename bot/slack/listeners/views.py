@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -17,13 +16,13 @@ from bot.cards.blocks import (
     SETTINGS_SUPPORT_CHANNEL,
     read_settings_submission,
 )
+from bot.cards.ids import is_channel
 from bot.slack.errors import StaleAction, reported
 from bot.slack.listeners.home import publish_home
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
 
-CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
 FIELDS = (SETTINGS_SUPPORT_CHANNEL, SETTINGS_PROVIDERS, SETTINGS_ANSWER_BOTS, SETTINGS_AUTO_REPLY)
 
 
@@ -35,7 +34,7 @@ def on_settings_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     channel = view.get("private_metadata", "")
-    if not CHANNEL_ID.fullmatch(channel):
+    if not is_channel(channel):
         ack()
         raise StaleAction(f"settings modal for {channel[:40]!r}")
     shared = services(context)
