@@ -1,21 +1,26 @@
-"""The store: claims that let exactly one through, thread memory, settings, and its file."""
+"""The store: claims that let exactly one through, thread memory, settings, and its file.
+
+Also escalations and sightings. The `store` tests run twice, on a SQLite file and on a real
+PostgreSQL (tests/pg.py); concurrency across processes is in test_store_pg.py.
+"""
 
 from __future__ import annotations
 
 import stat
 import threading
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from bot.channels import ChannelSettings
-from bot.store import Store
+from bot.store import Example, NewEscalation, Store
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store.open(f"sqlite:///{tmp_path / 'data' / 'db.sqlite3'}")
+def store(database_url: str) -> Iterator[Store]:
+    opened = Store.open(database_url)
     yield opened
     opened.close()
 
@@ -93,3 +98,196 @@ def test_an_in_memory_store_is_shared_across_threads() -> None:
     t.start()
     t.join()
     assert seen == [False]
+
+
+# -- escalations ---------------------------------------------------------------------------
+
+PARIS = timezone(timedelta(hours=2))
+
+
+def new_escalation(**changes: object) -> NewEscalation:
+    fields: dict[str, object] = {
+        "provider": "twilio",
+        "code": "30007",
+        "scope": None,
+        "requester": "U1",
+        "source_channel": "C1",
+        "source_thread_ts": "1700000000.000100",
+        "permalink": "https://example.slack.com/archives/C1/p1700000000000100",
+        "examples": (
+            Example("SM0001", datetime(2024, 5, 1, 12, 30, tzinfo=PARIS), "+14155550123"),
+            Example("SM0002", datetime(2024, 5, 1, 11, 0, tzinfo=timezone.utc), "+33612345678"),
+        ),
+        "notes": "only on T-Mobile",
+        "support_channel": "C9",
+    }
+    fields.update(changes)
+    return NewEscalation(**fields)  # type: ignore[arg-type]
+
+
+def test_an_escalation_is_stored_open_and_read_back_the_same(store: Store) -> None:
+    before = datetime.now(timezone.utc)
+    record = store.create_escalation(new_escalation())
+    assert (record.state, record.support_ts, record.delivery_attempts) == ("open", None, 0)
+    assert record.short_id == f"ESC-{record.id}"
+    assert record.key == ("twilio", "30007", None)
+    assert record.notes == "only on T-Mobile" and record.support_channel == "C9"
+    assert before <= record.created_at == record.updated_at <= datetime.now(timezone.utc)
+    # Example times come back in UTC, the same moments.
+    assert record.examples[0].sent_at == datetime(2024, 5, 1, 10, 30, tzinfo=timezone.utc)
+    assert record.examples[0].sent_at.utcoffset() == timedelta(0)
+    assert store.escalation(record.id) == record
+    assert store.escalation(record.id + 1000) is None
+    naive = (Example("SM1", datetime(2024, 5, 1, 10, 0), "+14155550123"),)
+    with pytest.raises(ValueError, match="naive"):
+        store.create_escalation(new_escalation(examples=naive))
+
+
+def test_escalation_ids_are_new_each_time_and_a_scope_survives(store: Store) -> None:
+    first = store.create_escalation(new_escalation())
+    second = store.create_escalation(new_escalation(scope="send", examples=(), permalink=None))
+    assert second.id > first.id
+    again = store.escalation(second.id)
+    assert again is not None
+    assert (again.scope, again.examples, again.permalink) == ("send", (), None)
+
+
+def test_failed_deliveries_are_counted_until_one_succeeds(store: Store) -> None:
+    record = store.create_escalation(new_escalation())
+    assert store.claim_delivery(record.id, 0) is True
+    assert store.claim_delivery(record.id, 0) is False  # that attempt is taken
+    kept = store.mark_undelivered(record.id, "channel_not_found " + "x" * 300)
+    assert kept.delivery_attempts == 1
+    assert kept.last_error is not None and len(kept.last_error) == 200
+    assert kept.last_error.startswith("channel_not_found")
+    assert store.claim_delivery(record.id, 1) is True
+    assert store.mark_undelivered(record.id, "ratelimited").delivery_attempts == 2
+    assert [r.id for r in store.undelivered_escalations()] == [record.id]
+    store.mark_delivered(record.id, "1700000001.000200")
+    delivered = store.escalation(record.id)
+    assert delivered is not None
+    assert (delivered.support_ts, delivered.delivery_attempts) == ("1700000001.000200", 2)
+    assert delivered.updated_at >= kept.updated_at
+    assert store.undelivered_escalations() == []
+    assert store.claim_delivery(record.id, 2) is False  # delivered: nothing left to claim
+    with pytest.raises(LookupError):
+        store.mark_undelivered(record.id + 1000, "gone")
+
+
+def test_a_resolved_escalation_is_never_claimed_for_delivery(store: Store) -> None:
+    record = store.create_escalation(new_escalation())
+    store.move_escalation(record.id, to="resolved", by="U9")
+    assert store.claim_delivery(record.id, 0) is False
+
+
+def test_undelivered_are_oldest_first_and_leave_out_resolved_ones(store: Store) -> None:
+    ids = [store.create_escalation(new_escalation(code=str(n))).id for n in range(4)]
+    store.mark_delivered(ids[1], "1.1")
+    store.move_escalation(ids[2], to="resolved", by="U2")
+    assert [r.id for r in store.undelivered_escalations()] == [ids[0], ids[3]]
+    assert [r.id for r in store.undelivered_escalations(limit=1)] == [ids[0]]
+
+
+def test_an_escalation_is_acknowledged_then_resolved_once_each(store: Store) -> None:
+    record = store.create_escalation(new_escalation())
+    acked = store.move_escalation(record.id, to="acknowledged", by="U2")
+    assert acked is not None
+    assert (acked.state, acked.acknowledged_by, acked.resolved_by) == ("acknowledged", "U2", None)
+    assert acked.updated_at >= record.updated_at
+    assert store.move_escalation(record.id, to="acknowledged", by="U3") is None
+    resolved = store.move_escalation(record.id, to="resolved", by="U4")
+    assert resolved is not None
+    assert (resolved.state, resolved.acknowledged_by, resolved.resolved_by) == (
+        "resolved",
+        "U2",
+        "U4",
+    )
+    assert store.escalation(record.id) == resolved
+    assert store.move_escalation(record.id, to="resolved", by="U5") is None
+    assert store.move_escalation(record.id, to="acknowledged", by="U5") is None  # no way back
+
+
+def test_an_open_escalation_can_be_resolved_directly(store: Store) -> None:
+    record = store.create_escalation(new_escalation())
+    resolved = store.move_escalation(record.id, to="resolved", by="U2")
+    assert resolved is not None and resolved.acknowledged_by is None
+    assert store.move_escalation(record.id + 1000, to="resolved", by="U2") is None
+
+
+def test_moving_to_anything_but_acknowledged_or_resolved_is_refused(store: Store) -> None:
+    record = store.create_escalation(new_escalation())
+    for to in ("open", "closed", ""):
+        with pytest.raises(ValueError, match="cannot move"):
+            store.move_escalation(record.id, to=to, by="U2")
+    assert store.escalation(record.id) == record
+
+
+def test_open_escalations_are_newest_first_without_resolved_ones(store: Store) -> None:
+    ids = [store.create_escalation(new_escalation(code=str(n))).id for n in range(4)]
+    store.move_escalation(ids[1], to="acknowledged", by="U2")
+    store.move_escalation(ids[2], to="resolved", by="U2")
+    listed = store.open_escalations()
+    assert [r.id for r in listed] == [ids[3], ids[1], ids[0]]
+    assert [r.state for r in listed] == ["open", "acknowledged", "open"]
+    assert [r.id for r in store.open_escalations(limit=2)] == [ids[3], ids[1]]
+
+
+# -- sightings -----------------------------------------------------------------------------
+
+T30007, T21610, SCOPED = ("twilio", "30007", None), ("twilio", "21610", None), ("sp", "14", "send")
+NOON = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
+
+
+def test_a_message_counts_each_entry_once_however_often_it_comes(store: Store) -> None:
+    assert store.record_sightings("C1", "C1:1.1", [T30007, T21610, T30007], at=NOON) == 2
+    assert store.record_sightings("C1", "C1:1.1", [T30007], at=NOON) == 0  # retry or edit
+    # One entry already counted does not stop the new one beside it.
+    assert store.record_sightings("C1", "C1:1.1", [T21610, SCOPED], at=NOON) == 1
+    assert store.record_sightings("C1", "C1:1.1", [("twilio", "30007", "")], at=NOON) == 0
+    assert store.record_sightings("C1", "C1:1.2", [], at=NOON) == 0
+    assert store.sightings("C1", T30007, NOON) == 1
+    assert store.sightings("C1", SCOPED, NOON) == 1
+    assert store.sightings("C1", ("sp", "14", None), NOON) == 0  # the scope is part of the key
+
+
+def test_sightings_count_one_channel_from_a_moment_on(store: Store) -> None:
+    for n in range(3):
+        store.record_sightings("C1", f"C1:{n}", [T30007], at=NOON + timedelta(hours=n))
+    store.record_sightings("C2", "C2:9", [T30007], at=NOON)
+    assert store.sightings("C1", T30007, NOON) == 3
+    assert store.sightings("C1", T30007, NOON + timedelta(minutes=1)) == 2
+    assert store.sightings("C2", T30007, NOON) == 1
+    assert store.sightings("C3", T30007, NOON) == 0
+    # Another time zone names the same moment: 14:30 in Paris is 12:30 UTC.
+    assert store.sightings("C1", T30007, datetime(2024, 5, 1, 14, 30, tzinfo=PARIS)) == 2
+    with pytest.raises(ValueError, match="naive"):
+        store.sightings("C1", T30007, datetime(2024, 5, 1))
+
+
+def test_a_sighting_time_in_another_zone_is_kept_as_the_same_moment(store: Store) -> None:
+    store.record_sightings("C1", "C1:1", [T30007], at=datetime(2024, 5, 1, 14, 0, tzinfo=PARIS))
+    assert store.sightings("C1", T30007, NOON) == 1
+    assert store.sightings("C1", T30007, NOON + timedelta(seconds=1)) == 0
+
+
+def test_top_codes_rank_by_count_then_key_in_a_half_open_window(store: Store) -> None:
+    seen = {"C1": [T30007, T21610, SCOPED], "C2": [T30007, T21610], "C3": [T30007]}
+    for channel, keys in seen.items():
+        for n, key in enumerate(keys):
+            store.record_sightings(channel, f"{channel}:{n}", [key], at=NOON)
+    store.record_sightings("C1", "C1:late", [SCOPED], at=NOON + timedelta(hours=1))
+    until = NOON + timedelta(hours=1)
+    assert store.top_codes(NOON, until) == [(T30007, 3), (T21610, 2), (SCOPED, 1)]
+    assert store.top_codes(NOON, until + timedelta(seconds=1)) == [
+        (T30007, 3),
+        (SCOPED, 2),  # ties sort by key: "sp" before "twilio"
+        (T21610, 2),
+    ]
+    assert store.top_codes(NOON, until, channel_id="C1") == [
+        (SCOPED, 1),
+        (T21610, 1),
+        (T30007, 1),
+    ]
+    assert store.top_codes(NOON, until, limit=1) == [(T30007, 3)]
+    assert store.top_codes(NOON + timedelta(seconds=1), until) == []
+    assert store.top_codes(NOON, until, channel_id="C9") == []

@@ -1,5 +1,7 @@
-"""The bot's memory in a database (SQLAlchemy): answered messages, thread memory, settings."""
+"""The bot's memory in a database (SQLAlchemy): answered messages, thread memory, settings,
+escalations and sightings. Its schema is kept by Alembic migrations (bot.store.migrate)."""
 
-from bot.store.store import EntryKey, Store, make_engine
+from bot.records import EntryKey, EscalationRecord, Example, NewEscalation
+from bot.store.store import Store, make_engine
 
-__all__ = ["EntryKey", "Store", "make_engine"]
+__all__ = ["EntryKey", "EscalationRecord", "Example", "NewEscalation", "Store", "make_engine"]

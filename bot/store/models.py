@@ -1,16 +1,31 @@
-"""Tables: what the bot has answered, what each thread has been told, and channel settings.
+"""Tables: answered messages, thread memory, channel settings, escalations and sightings.
 
-Kept migration-friendly for the Alembic issue to come: named constraints (a naming convention on
+Kept migration-friendly (Alembic, bot/migrations): named constraints (a naming convention on
 the metadata), explicit table names, no database-specific types, and "" rather than NULL in
 columns that take part in a unique key (NULLs never collide in SQL, so a unique key over a NULL
-scope would let the same code in twice).
+scope would let the same code in twice). A change here needs a new migration in
+bot/migrations/versions; tests/test_migrations.py fails while the two disagree.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import Boolean, DateTime, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING = {
@@ -26,6 +41,35 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """The same moment in UTC; a naive datetime is refused (local time? UTC? nobody knows)."""
+    if moment.tzinfo is None:
+        raise ValueError(f"a naive datetime ({moment}) is ambiguous: pass an aware one")
+    return moment.astimezone(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A moment in UTC, aware on the way out whatever the database keeps.
+
+    SQLite has no time zones: it stores the wall-clock text and hands back naive datetimes, and
+    it compares moments as text. Converting every value to UTC on the way in keeps those text
+    comparisons right; tagging UTC on the way out lets callers compare with aware datetimes.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -38,7 +82,7 @@ class AnsweredMessage(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_key: Mapped[str] = mapped_column(String(255), unique=True)
     channel_id: Mapped[str] = mapped_column(String(32), index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ThreadCode(Base):
@@ -53,7 +97,7 @@ class ThreadCode(Base):
     provider: Mapped[str] = mapped_column(String(64))
     code: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(64), default="")  # "" = no scope, see above
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ChannelSettingsRecord(Base):
@@ -67,6 +111,63 @@ class ChannelSettingsRecord(Base):
     answer_bots: Mapped[bool] = mapped_column(Boolean, default=False)
     support_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Escalation(Base):
+    """A request for the support team about one entry; ESC-{id} is what people quote.
+
+    The id comes from the database, so two instances creating escalations at once never pick
+    the same number. support_ts stays NULL until the support-channel post went out.
+    """
+
+    __tablename__ = "escalations"
+    __table_args__ = (
+        CheckConstraint("state IN ('open', 'acknowledged', 'resolved')", name="state"),
+        Index("ix_escalations_state", "state"),
+        # SQLite would otherwise reuse the highest id after a delete; an ESC-id means one thing.
+        {"sqlite_autoincrement": True},
     )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(64), default="")
+    requester: Mapped[str] = mapped_column(String(32))
+    source_channel: Mapped[str] = mapped_column(String(32))
+    source_thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    permalink: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    examples: Mapped[str] = mapped_column(Text, default="[]")  # JSON, see bot.records
+    notes: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16), default="open")
+    support_channel: Mapped[str] = mapped_column(String(32))
+    support_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class Sighting(Base):
+    """An entry seen in a channel message: counted by rows, so no instance loses an update.
+
+    message_key names the message, not its edit: an edit or a retried delivery of the same
+    message hits the unique key instead of counting the code again.
+    """
+
+    __tablename__ = "sightings"
+    __table_args__ = (
+        UniqueConstraint("message_key", "provider", "code", "scope"),
+        Index("ix_sightings_channel_id_seen_at", "channel_id", "seen_at"),
+        Index("ix_sightings_seen_at", "seen_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    message_key: Mapped[str] = mapped_column(String(255))
+    provider: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    scope: Mapped[str] = mapped_column(String(64), default="")
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

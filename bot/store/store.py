@@ -1,4 +1,5 @@
-"""The bot's memory, behind a small API in the product's words: claim, explained, settings.
+"""The bot's memory, behind a small API in the product's words: claims, thread memory, settings,
+escalations (bot.store.escalations) and sightings (bot.store.sightings).
 
 Claims are INSERTs that a unique key lets through once: two threads (or two processes) racing
 for the same message both try, exactly one row lands, and the loser sees IntegrityError. A
@@ -19,23 +20,27 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.channels import ChannelSettings
-from bot.store.models import AnsweredMessage, Base, ChannelSettingsRecord, ThreadCode
+from bot.records import EntryKey
+from bot.store.escalations import Escalations
+from bot.store.migrate import upgrade
+from bot.store.models import AnsweredMessage, ChannelSettingsRecord, ThreadCode
+from bot.store.sightings import Sightings
 
 log = logging.getLogger(__name__)
 
-EntryKey = tuple[str, str, str | None]  # Entry.key: (provider, code, scope)
 
-
-class Store:
-    def __init__(self, engine: Engine) -> None:
+class Store(Escalations, Sightings):
+    def __init__(self, engine: Engine, *, migrate: bool = True) -> None:
+        """migrate=False leaves the schema to `smserror db upgrade` (one instance, ahead of
+        time); by default the store brings the database up to date itself."""
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
-        # Alembic takes over schema changes in a later issue; until then, create what is missing.
-        Base.metadata.create_all(engine)
+        if migrate:
+            upgrade(engine)
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        return cls(make_engine(url))
+    def open(cls, url: str, *, migrate: bool = True) -> Store:
+        return cls(make_engine(url), migrate=migrate)
 
     def close(self) -> None:
         self.engine.dispose()

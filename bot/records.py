@@ -1,0 +1,72 @@
+"""Plain frozen values the core and the Store share (never ORM objects): entry keys, examples,
+escalations. Kept outside bot.store so the pure core needs no database library.
+
+A caller cannot change the database by touching a record, and records survive the session that
+read them (no lazy loading, no detached-instance errors).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+EntryKey = tuple[str, str, str | None]  # Entry.key: (provider, code, scope)
+
+
+@dataclass(frozen=True)
+class Example:
+    """One failed message the requester points support at."""
+
+    message_id: str
+    sent_at: datetime  # aware, UTC
+    recipient: str  # E.164, e.g. +14155550123
+
+
+@dataclass(frozen=True)
+class NewEscalation:
+    """What someone asked support to look at, before the database gives it an id."""
+
+    provider: str
+    code: str
+    scope: str | None
+    requester: str  # Slack user id
+    source_channel: str
+    source_thread_ts: str | None
+    permalink: str | None
+    examples: tuple[Example, ...]
+    notes: str
+    support_channel: str
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """A stored escalation and where it stands."""
+
+    provider: str
+    code: str
+    scope: str | None
+    requester: str
+    source_channel: str
+    source_thread_ts: str | None
+    permalink: str | None
+    examples: tuple[Example, ...]
+    notes: str
+    support_channel: str
+    id: int
+    state: str  # "open" | "acknowledged" | "resolved"
+    support_ts: str | None  # the support-channel post, once delivered
+    delivery_attempts: int
+    last_error: str | None
+    acknowledged_by: str | None
+    resolved_by: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def short_id(self) -> str:
+        return f"ESC-{self.id}"
+
+    @property
+    def key(self) -> EntryKey:
+        """The catalog entry it is about, as Entry.key spells it."""
+        return (self.provider, self.code, self.scope)

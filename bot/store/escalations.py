@@ -1,0 +1,189 @@
+"""The Store's escalations: create, deliver, acknowledge and resolve, as plain records.
+
+State moves are one conditional UPDATE (compare-and-set): two people clicking "Resolve" at the
+same moment both send it, the database lets one through, and the other learns it was too late.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.records import EscalationRecord, Example, NewEscalation
+from bot.store.models import Escalation, as_utc, utcnow
+
+LAST_ERROR_LIMIT = 200  # characters kept of a delivery error: enough to say what went wrong
+
+# Where each state may be reached from; anything else (including "open") is not a move.
+MOVES_FROM = {"acknowledged": ("open",), "resolved": ("open", "acknowledged")}
+MOVED_BY = {"acknowledged": "acknowledged_by", "resolved": "resolved_by"}
+
+
+class Escalations:
+    _session: sessionmaker[Session]
+
+    def create_escalation(self, new: NewEscalation) -> EscalationRecord:
+        """Store it as "open"; the database picks the id, so creators never collide."""
+        now = utcnow()
+        row = Escalation(
+            provider=new.provider,
+            code=new.code,
+            scope=new.scope or "",
+            requester=new.requester,
+            source_channel=new.source_channel,
+            source_thread_ts=new.source_thread_ts,
+            permalink=new.permalink,
+            examples=_examples_json(new.examples),
+            notes=new.notes,
+            state="open",
+            support_channel=new.support_channel,
+            delivery_attempts=0,
+            created_at=now,
+            updated_at=now,
+        )
+        with self._session.begin() as session:
+            session.add(row)
+            session.flush()
+            return _record(row)
+
+    def escalation(self, id: int) -> EscalationRecord | None:
+        with self._session() as session:
+            row = session.get(Escalation, id)
+            return _record(row) if row else None
+
+    def mark_delivered(self, id: int, support_ts: str) -> None:
+        """The support-channel post went out; its ts lets later moves edit it. An unknown id
+        changes nothing."""
+        with self._session.begin() as session:
+            session.execute(
+                update(Escalation)
+                .where(Escalation.id == id)
+                .values(support_ts=support_ts, updated_at=utcnow())
+            )
+
+    def claim_delivery(self, id: int, attempts_seen: int) -> bool:
+        """Take the next delivery attempt: True for exactly one caller among instances that all
+        saw `attempts_seen` attempts, False once delivered, resolved or taken by another.
+
+        Compare-and-set on the attempt count, so two instances retrying the same escalation
+        never both post it; the attempt is counted here, whatever its outcome.
+        """
+        with self._session.begin() as session:
+            claimed = session.execute(
+                update(Escalation)
+                .where(
+                    Escalation.id == id,
+                    Escalation.delivery_attempts == attempts_seen,
+                    Escalation.support_ts.is_(None),
+                    Escalation.state != "resolved",
+                )
+                .values(delivery_attempts=attempts_seen + 1, updated_at=utcnow())
+            )
+            return claimed.rowcount == 1
+
+    def mark_undelivered(self, id: int, error: str) -> EscalationRecord:
+        """Keep why the claimed attempt failed; LookupError for an unknown id."""
+        with self._session.begin() as session:
+            session.execute(
+                update(Escalation)
+                .where(Escalation.id == id)
+                .values(last_error=error[:LAST_ERROR_LIMIT], updated_at=utcnow())
+            )
+            row = session.scalars(select(Escalation).where(Escalation.id == id)).one_or_none()
+            if row is None:
+                raise LookupError(f"no escalation ESC-{id}")
+            return _record(row)
+
+    def undelivered_escalations(self, limit: int = 50) -> list[EscalationRecord]:
+        """Not yet posted to support and still worth posting, oldest first."""
+        return self._escalations(
+            select(Escalation)
+            .where(Escalation.support_ts.is_(None), Escalation.state != "resolved")
+            .order_by(Escalation.id)
+            .limit(limit)
+        )
+
+    def open_escalations(self, limit: int = 50) -> list[EscalationRecord]:
+        """Open or acknowledged, newest first."""
+        return self._escalations(
+            select(Escalation)
+            .where(Escalation.state.in_(("open", "acknowledged")))
+            .order_by(Escalation.id.desc())
+            .limit(limit)
+        )
+
+    def move_escalation(self, id: int, *, to: str, by: str) -> EscalationRecord | None:
+        """Acknowledge or resolve; None when the move is not allowed (already there, unknown id).
+
+        One conditional UPDATE: of two concurrent moves to the same state exactly one changes a
+        row, so exactly one caller gets the record back.
+        """
+        if to not in MOVES_FROM:
+            raise ValueError(f"cannot move an escalation to {to!r}; use one of {list(MOVES_FROM)}")
+        with self._session.begin() as session:
+            moved = session.execute(
+                update(Escalation)
+                .where(Escalation.id == id, Escalation.state.in_(MOVES_FROM[to]))
+                .values({"state": to, MOVED_BY[to]: by, "updated_at": utcnow()})
+            )
+            if moved.rowcount != 1:
+                return None
+            # Same transaction: the row is ours until commit, so this reads our own move.
+            row = session.scalars(select(Escalation).where(Escalation.id == id)).one()
+            return _record(row)
+
+    def _escalations(self, query: Any) -> list[EscalationRecord]:
+        with self._session() as session:
+            return [_record(row) for row in session.scalars(query)]
+
+
+def _examples_json(examples: tuple[Example, ...]) -> str:
+    return json.dumps(
+        [
+            {
+                "message_id": e.message_id,
+                "sent_at": as_utc(e.sent_at).isoformat(),
+                "recipient": e.recipient,
+            }
+            for e in examples
+        ]
+    )
+
+
+def _examples(text: str) -> tuple[Example, ...]:
+    return tuple(
+        Example(
+            message_id=item["message_id"],
+            sent_at=as_utc(datetime.fromisoformat(item["sent_at"])),
+            recipient=item["recipient"],
+        )
+        for item in json.loads(text or "[]")
+    )
+
+
+def _record(row: Escalation) -> EscalationRecord:
+    return EscalationRecord(
+        provider=row.provider,
+        code=row.code,
+        scope=row.scope or None,
+        requester=row.requester,
+        source_channel=row.source_channel,
+        source_thread_ts=row.source_thread_ts,
+        permalink=row.permalink,
+        examples=_examples(row.examples),
+        notes=row.notes,
+        support_channel=row.support_channel,
+        id=row.id,
+        state=row.state,
+        support_ts=row.support_ts,
+        delivery_attempts=row.delivery_attempts,
+        last_error=row.last_error,
+        acknowledged_by=row.acknowledged_by,
+        resolved_by=row.resolved_by,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+    )
