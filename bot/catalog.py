@@ -58,6 +58,27 @@ class Escalation:
 
 
 @dataclass(frozen=True)
+class MessageIdShape:
+    """What one provider's message ids look like, so a pasted id can be checked before support
+    sees it. `pattern` is matched against the whole id; `hint` says the shape in words."""
+
+    pattern: str
+    hint: str
+    example: str  # one real-looking id, for placeholders; "" when there is no single shape
+
+    def matches(self, message_id: str) -> bool:
+        return re.fullmatch(self.pattern, message_id) is not None
+
+
+# Providers without a `message_id` block: ids come in too many shapes to check more than this.
+ANY_MESSAGE_ID = MessageIdShape(
+    pattern=r"\S{1,100}",
+    hint="the provider's message id, which is 1 to 100 characters with no spaces",
+    example="",
+)
+
+
+@dataclass(frozen=True)
 class Entry:
     """One error, status or named failure of one provider (and scope, where codes repeat)."""
 
@@ -146,6 +167,7 @@ class Catalog:
     entries: tuple[Entry, ...]
     providers: Mapping[str, str]  # slug -> display name, in load order
     _by_code: Mapping[str, tuple[Entry, ...]] = field(repr=False, default_factory=dict)
+    message_ids: Mapping[str, MessageIdShape] = field(repr=False, default_factory=dict)
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -162,6 +184,10 @@ class Catalog:
             if entry.provider == provider and (scope is None or entry.scope == scope):
                 return entry
         return None
+
+    def message_id_shape(self, provider: str) -> MessageIdShape:
+        """The provider's message id shape from its file, or ANY_MESSAGE_ID when it gives none."""
+        return self.message_ids.get(provider, ANY_MESSAGE_ID)
 
 
 def _index(entries: Iterable[Entry]) -> dict[str, tuple[Entry, ...]]:
@@ -186,6 +212,10 @@ def _no_duplicate_keys(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     seen: set[Any] = set()
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)
+        if not isinstance(key, (str, int, float, bool, type(None))):
+            raise yaml.constructor.ConstructorError(
+                None, None, "keys must be plain words or numbers", key_node.start_mark
+            )
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -241,16 +271,45 @@ def _read(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, "no such file; check the path")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(name, f"cannot be read: {exc}")]
+    too_deep = [
+        Problem(name, f"is nested more than {MAX_DEPTH} levels deep; no catalog needs that")
+    ]
     try:
-        return yaml.load(text, Loader=_StrictLoader), []
+        doc = yaml.load(text, Loader=_StrictLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(name, f"YAML syntax error at {where}{problem}")]
+    except RecursionError:  # the YAML parser builds nested values recursively
+        return None, too_deep
+    # The schema validator recurses too; a catalog is a few levels deep, so refuse more first.
+    return (None, too_deep) if _depth(doc) > MAX_DEPTH else (doc, [])
+
+
+MAX_DEPTH = 16
+
+
+def _depth(doc: Any) -> int:
+    """How deeply lists and mappings nest in a loaded document (iteratively: no recursion)."""
+    deepest, stack = 0, [(doc, 1)]
+    while stack:
+        value, level = stack.pop()
+        if isinstance(value, dict):
+            children: Iterable[Any] = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            break
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 _MISSING = re.compile(r"^'([^']+)' is a required property")
+_DEPENDENCY = re.compile(r"^'([^']+)' is a dependency of '([^']+)'")
 _UNEXPECTED = re.compile(r"\('([^']+)' was unexpected\)|\(([^)]*) were unexpected\)")
 
 
@@ -277,9 +336,36 @@ def _schema_problem(name: str, doc: Any, error: jsonschema.ValidationError) -> P
         message = f"{error.instance!r} is not allowed; use one of: {allowed}"
     elif error.validator == "type" and path and path[-1] == "code":
         message = f'{error.instance!r} must be a quoted string, e.g. code: "{error.instance}"'
+    elif error.validator == "dependentRequired" and (m := _DEPENDENCY.match(message)):
+        field_name = m.group(2)
+        message = f"needs '{m.group(1)}' in the same file (it goes in a provider's own file)"
     elif error.validator == "anyOf" and not path:
         message = "needs 'entries' (a provider file) or 'overrides' (an operator file)"
     return Problem(name, message, entry, field_name)
+
+
+def _build_message_id(
+    raw: Mapping[str, Any], name: str
+) -> tuple[MessageIdShape | None, list[Problem]]:
+    """The provider's message id shape; a pattern that does not compile, or an example it
+    refuses, is a problem now rather than a form that rejects every id later."""
+    try:
+        re.compile(raw["pattern"])
+    except re.error as exc:
+        return None, [
+            Problem(name, f"is not a valid regular expression: {exc}", None, "message_id.pattern")
+        ]
+    shape = MessageIdShape(pattern=raw["pattern"], hint=raw["hint"].strip(), example=raw["example"])
+    if not shape.matches(shape.example):
+        return None, [
+            Problem(
+                name,
+                f"{shape.example!r} does not match the pattern; fix one of them",
+                None,
+                "message_id.example",
+            )
+        ]
+    return shape, []
 
 
 def _build_escalation(raw: Mapping[str, Any] | None, team: str) -> Escalation | None:
@@ -349,6 +435,7 @@ def load_catalog(
     entries: dict[tuple[str, str, str | None], Entry] = {}
     origin: dict[tuple[str, str, str | None], str] = {}
     providers: dict[str, str] = {}
+    message_ids: dict[str, MessageIdShape] = {}
     pending_overrides: list[tuple[str, int, Mapping[str, Any], str | None]] = []
 
     for path in files:
@@ -365,6 +452,11 @@ def load_catalog(
         if "entries" in doc:
             provider, provider_name = doc["provider"], doc["name"]
             providers.setdefault(provider, provider_name)
+            if "message_id" in doc:
+                shape, shape_problems = _build_message_id(doc["message_id"], name)
+                problems += shape_problems
+                if shape and provider not in message_ids:  # the first file to say wins, as names
+                    message_ids[provider] = shape
             provider_team = team or f"{provider_name} support"
             for i, raw in enumerate(doc["entries"], start=1):
                 entry = _build_entry(raw, provider, providers[provider], provider_team)
@@ -422,7 +514,12 @@ def load_catalog(
     if problems:
         raise CatalogError(problems)
     ordered = tuple(entries.values())
-    return Catalog(entries=ordered, providers=dict(providers), _by_code=_index(ordered))
+    return Catalog(
+        entries=ordered,
+        providers=dict(providers),
+        _by_code=_index(ordered),
+        message_ids=message_ids,
+    )
 
 
 def lint(paths: Iterable[str | Path]) -> list[Problem]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import datetime, timezone
 
 import pytest
 from slack_sdk.models.blocks import Block
@@ -17,9 +18,11 @@ from bot.cards import limits
 from bot.cards.blocks import (
     DETAILS_PATTERN,
     SUGGEST_PATTERN,
+    EscalationSource,
     compact_card,
     entry_card,
     entry_ref,
+    escalation_modal,
     explain_modal,
     help_message,
     home_view,
@@ -28,12 +31,14 @@ from bot.cards.blocks import (
     parse_ref,
     read_settings_submission,
     settings_modal,
+    support_message,
 )
 from bot.cards.limits import clip, size
 from bot.cards.message import Message
 from bot.catalog import Entry, Escalation, default_catalog
 from bot.channels import ChannelSettings
 from bot.lookup import Answer, Hit
+from bot.records import Example
 
 CATALOG = default_catalog()
 ENTRIES = list(CATALOG)
@@ -76,11 +81,16 @@ def check_blocks(blocks, most: int) -> None:
         assert size(button["action_id"]) <= limits.ACTION_ID
 
 
-def check_message(message: Message, most: int = limits.MESSAGE_BLOCKS) -> None:
+def check_message(
+    message: Message, most: int = limits.MESSAGE_BLOCKS, *, ours: str | None = None
+) -> None:
+    """`ours`: a pattern for the mentions and date tokens a message writes on purpose (the
+    requester, a Slack date); every other "<@" or "<!" is a ping someone typed."""
     check_blocks(list(message.blocks), most)
     assert 0 < size(message.text) <= limits.FALLBACK_TEXT
     for text in [message.text, *mrkdwn_texts(message.blocks)]:
-        assert not PING.search(text), text
+        left = re.sub(ours, "", text) if ours else text
+        assert not PING.search(left), text
 
 
 def check_view(view: dict) -> None:
@@ -245,6 +255,45 @@ def test_catalog_text_is_escaped_in_mrkdwn_and_left_alone_in_plain_text():
     )
     explain = explain_modal([hostile], nothing_found=False)
     assert not any(PING.search(t) for t in mrkdwn_texts(explain["blocks"]))
+
+
+ESCALATING = [e for e in ENTRIES if e.escalation]
+
+
+@pytest.mark.parametrize("entry", ESCALATING, ids=lambda e: "|".join(filter(None, e.key)))
+def test_every_escalation_form_and_post_fits(entry):
+    from test_cards_escalation import PERMALINK, record
+
+    source = EscalationSource("C0123456789", "1714564800.000100", PERMALINK, entry_ref(entry))
+    check_view(escalation_modal(entry, source, destination="C0SUPPORT01"))
+    check_view(escalation_modal(entry, source, destination=None, rows=20))
+    examples = tuple(
+        Example(f"id-{n}-" + "x" * 90, datetime(2024, 5, 1, tzinfo=timezone.utc), "+14155550167")
+        for n in range(20)
+    )
+    long = record(
+        provider=entry.provider,
+        code=entry.code,
+        scope=entry.scope,
+        examples=examples,
+        notes=NASTY * 40,
+    )
+    ours = r"<@U0REQUESTER>|<!date\^\d+\^\{date_short_pretty\} \{time\}\|[^<>|]+>"
+    for masked in (True, False):
+        check_message(support_message(long, entry, mask_numbers=masked), ours=ours)
+
+
+def test_the_escalation_form_escapes_catalog_text():
+    from test_cards_escalation import SOURCE
+
+    hostile = make_entry(
+        title="Blocked <!here>",
+        escalation=Escalation(when=NASTY, collect=("<!everyone>",), team="<!subteam^S1>"),
+    )
+    view = escalation_modal(hostile, SOURCE, destination="C1>x")
+    check_view(view)
+    assert not any(PING.search(t) for t in mrkdwn_texts(view["blocks"]))
+    assert "I'll post it in C1&gt;x" in view["blocks"][0]["text"]["text"]
 
 
 def test_home_view_escapes_what_it_did_not_write():

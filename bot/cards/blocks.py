@@ -7,15 +7,29 @@ both are re-exported here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from bot.cards import limits
+from bot.cards.escalations import (
+    EscalationSource,
+    escalation_modal,
+    escalation_receipt,
+    escalation_update,
+    escalations_list,
+    read_escalation_submission,
+    stats_message,
+    support_message,
+)
 from bot.cards.ids import (
+    ACTION_ESCALATION_ACK,
+    ACTION_ESCALATION_RESOLVE,
     ACTION_SETTINGS_PICK,
     ACTION_SHARE,
+    CALLBACK_ESCALATION,
     CALLBACK_EXPLAIN_VIEW,
     CALLBACK_SETTINGS,
     DETAILS_PATTERN,
+    ESCALATE_PATTERN,
     SETTINGS_ANSWER_BOTS,
     SETTINGS_AUTO_REPLY,
     SETTINGS_OPEN_PATTERN,
@@ -23,6 +37,7 @@ from bot.cards.ids import (
     SETTINGS_SUPPORT_CHANNEL,
     SHORTCUT_EXPLAIN,
     SUGGEST_PATTERN,
+    EntryKey,
     entry_ref,
     parse_ref,
     suggest_action,
@@ -45,17 +60,27 @@ from bot.cards.parts import (
     usage_blocks,
 )
 from bot.cards.phrases import headline
-from bot.cards.views import explain_modal, home_view, read_settings_submission, settings_modal
+from bot.cards.views import (
+    explain_modal,
+    home_view,
+    read_settings_submission,
+    settings_modal,
+    shortcut_source,
+)
 from bot.catalog import Entry
 from bot.escape import escape
 from bot.lookup import EXACT, Answer, best_entries
 
 __all__ = [
+    "ACTION_ESCALATION_ACK",
+    "ACTION_ESCALATION_RESOLVE",
     "ACTION_SETTINGS_PICK",
     "ACTION_SHARE",
+    "CALLBACK_ESCALATION",
     "CALLBACK_EXPLAIN_VIEW",
     "CALLBACK_SETTINGS",
     "DETAILS_PATTERN",
+    "ESCALATE_PATTERN",
     "SETTINGS_ANSWER_BOTS",
     "SETTINGS_AUTO_REPLY",
     "SETTINGS_OPEN_PATTERN",
@@ -63,28 +88,42 @@ __all__ = [
     "SETTINGS_SUPPORT_CHANNEL",
     "SHORTCUT_EXPLAIN",
     "SUGGEST_PATTERN",
+    "EntryKey",
+    "EscalationSource",
     "compact_card",
     "entry_card",
     "entry_ref",
+    "escalation_modal",
+    "escalation_receipt",
+    "escalation_update",
+    "escalations_list",
     "explain_modal",
     "help_message",
     "home_view",
     "lookup_reply",
     "matches_reply",
     "parse_ref",
+    "read_escalation_submission",
     "read_settings_submission",
     "settings_modal",
+    "shortcut_source",
+    "stats_message",
+    "support_message",
 ]
 
 
-def entry_card(entry: Entry, *, share: bool = False, note: str | None = None) -> Message:
-    """One entry in full; `share` adds "Share in channel", `note` (plain text) a line on top."""
-    return Message(fallback(summary(entry)), tuple(entry_blocks(entry, share=share, note=note)))
+def entry_card(
+    entry: Entry, *, share: bool = False, note: str | None = None, recurring: str | None = None
+) -> Message:
+    """One entry in full; `share` adds "Share in channel", `note` (plain text) a line on top,
+    `recurring` (plain text) says the channel has seen it often enough to escalate."""
+    blocks = entry_blocks(entry, share=share, note=note, recurring=recurring)
+    return Message(fallback(summary(entry)), tuple(blocks))
 
 
-def compact_card(entry: Entry, *, share: bool = False) -> Blocks:
+def compact_card(entry: Entry, *, share: bool = False, recurring: str | None = None) -> Blocks:
     """One entry in a list: title, first sentence of the cause, first fix step, Details."""
-    return compact_blocks(entry, share=share)
+    return compact_blocks(entry, share=share, recurring=recurring)
 
 
 def _list(
@@ -99,16 +138,26 @@ def _list(
     return Message(fallback(f"{intro}: {labels}"), tuple(blocks))
 
 
-def matches_reply(entries: Sequence[Entry], *, note: str | None = None) -> Message:
-    """The thread reply to a message with codes in it: one full card, or a compact list."""
+def matches_reply(
+    entries: Sequence[Entry],
+    *,
+    note: str | None = None,
+    recurring: Mapping[EntryKey, str] | None = None,
+) -> Message:
+    """The thread reply to a message with codes in it: one full card, or a compact list.
+
+    `recurring` maps an entry's key to its bot.escalation.recurrence.note, for the codes this
+    channel has seen often enough to escalate.
+    """
     if not entries:
         raise ValueError("matches_reply needs at least one entry")
+    notes = recurring or {}
     if len(entries) == 1:
-        return entry_card(entries[0], note=note)
+        return entry_card(entries[0], note=note, recurring=notes.get(entries[0].key))
     return _list(
         f"{len(entries)} error codes in this message",
         entries,
-        [compact_card(e) for e in entries],
+        [compact_card(e, recurring=notes.get(e.key)) for e in entries],
         note=note,
         more="`/smserror CODE` explains each.",
     )

@@ -11,18 +11,27 @@ import re
 from bot.cards.limits import ACTION_ID, check_value
 from bot.catalog import Entry
 
+# Entry.key: (provider, code, scope). The same alias as bot.store.EntryKey, spelled here so the
+# cards never import the database layer.
+EntryKey = tuple[str, str, str | None]
+
 ACTION_SHARE = "share"  # value: entry_ref
 ACTION_DETAILS = "details"  # details:<provider>:<code>:<scope>, value: entry_ref
 ACTION_SUGGEST = "suggest"  # suggest:<n>, value: entry_ref
 ACTION_SETTINGS_OPEN = "settings_open"  # settings_open:<channel id>, value: channel id
 ACTION_SETTINGS_PICK = "settings_open:pick"  # conversations_select on App Home
+ACTION_ESCALATE = "escalate"  # escalate:<provider>:<code>:<scope>, value: entry_ref
+ACTION_ESCALATION_ACK = "escalation_ack"  # on the support post, value: str(escalation id)
+ACTION_ESCALATION_RESOLVE = "escalation_resolve"  # on the support post, value: str(id)
 DETAILS_PATTERN = re.compile(r"^details:")
+ESCALATE_PATTERN = re.compile(r"^escalate:")
 SUGGEST_PATTERN = re.compile(r"^suggest:")
 SETTINGS_OPEN_PATTERN = re.compile(r"^settings_open:")
 
 CALLBACK_SETTINGS = "channel_settings"  # settings modal; private_metadata: channel id
 CALLBACK_EXPLAIN_VIEW = "explain_view"  # modal opened by the message shortcut
 SHORTCUT_EXPLAIN = "explain_errors"  # message shortcut, as in manifest.yml
+CALLBACK_ESCALATION = "escalation"  # escalation modal; private_metadata: EscalationSource JSON
 
 # The settings modal's inputs: each id is both the block_id and the action_id, so the
 # submission reads state.values[ID][ID] (read_settings_submission does it).
@@ -30,6 +39,23 @@ SETTINGS_AUTO_REPLY = "auto_reply"  # radio_buttons: "on" | "off"
 SETTINGS_PROVIDERS = "providers"  # multi_static_select: provider slugs
 SETTINGS_ANSWER_BOTS = "answer_bots"  # radio_buttons: "on" | "off"
 SETTINGS_SUPPORT_CHANNEL = "support_channel"  # conversations_select: channel id or none
+
+# The escalation modal's inputs, the same way: block_id == action_id. Rows count from 1, and
+# validation errors come back keyed by these block ids (response_action "errors").
+ESCALATION_NOTES = "notes"  # plain_text_input, multiline
+
+
+def example_id_block(n: int) -> str:
+    return f"example_{n}_id"  # plain_text_input: the provider's message id
+
+
+def example_time_block(n: int) -> str:
+    return f"example_{n}_time"  # datetimepicker: unix seconds
+
+
+def example_to_block(n: int) -> str:
+    return f"example_{n}_to"  # plain_text_input: the recipient's number
+
 
 # The shapes catalog_schema.json allows for a provider slug, a code and a scope.
 _REF = re.compile(
@@ -59,6 +85,13 @@ def details_action(entry: Entry) -> str:
     )
 
 
+def escalate_action(entry: Entry) -> str:
+    """Unique per entry, like details_action: a list of cards may offer several."""
+    return check_value(
+        f"{ACTION_ESCALATE}:{entry.provider}:{entry.code}:{entry.scope or ''}", ACTION_ID
+    )
+
+
 def suggest_action(n: int) -> str:
     return f"{ACTION_SUGGEST}:{n}"
 
@@ -74,3 +107,16 @@ _CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,30}")
 def is_channel(value: object) -> bool:
     """True for a channel id; values come back from Slack payloads and can be forged."""
     return isinstance(value, str) and _CHANNEL_ID.fullmatch(value) is not None
+
+
+# Where a card can be clicked: a channel, or a direct message (D) with the bot.
+_CONVERSATION_ID = re.compile(r"[CGD][A-Z0-9]{2,30}")
+_TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")  # a message timestamp: "1700000000.123456"
+
+
+def is_conversation(value: object) -> bool:
+    return isinstance(value, str) and _CONVERSATION_ID.fullmatch(value) is not None
+
+
+def is_ts(value: object) -> bool:
+    return isinstance(value, str) and _TS.fullmatch(value) is not None

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.cards import limits
-from bot.cards.ids import ACTION_SHARE, details_action, entry_ref
+from bot.cards.ids import ACTION_SHARE, details_action, entry_ref, escalate_action
 from bot.cards.phrases import escalation_lines, first_sentence, headline, kind_and_retry
 from bot.catalog import Entry
 from bot.escape import escape
@@ -126,8 +126,24 @@ def details_button(entry: Entry) -> ButtonElement:
     return button("Details", details_action(entry), entry_ref(entry))
 
 
-def entry_blocks(entry: Entry, *, share: bool = False, note: str | None = None) -> Blocks:
-    """The full card: what happened, how to fix it, whether to retry, when to escalate."""
+def escalate_button(entry: Entry, *, primary: bool = False) -> ButtonElement:
+    return button("Escalate to support", escalate_action(entry), entry_ref(entry), primary=primary)
+
+
+def entry_blocks(
+    entry: Entry,
+    *,
+    share: bool = False,
+    note: str | None = None,
+    recurring: str | None = None,
+) -> Blocks:
+    """The full card: what happened, how to fix it, whether to retry, when to escalate.
+
+    Entries with escalation guidance carry an Escalate button beside that guidance, the thing
+    it acts on. `recurring` (plain text, from bot.escalation.recurrence.note) says the channel
+    has reached the provider's bar: it goes right above the guidance and the button turns
+    primary.
+    """
     blocks = [context(escape(note))] if note else []
     blocks += [
         header(headline(entry)),
@@ -137,9 +153,16 @@ def entry_blocks(entry: Entry, *, share: bool = False, note: str | None = None) 
     steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(entry.fix, start=1))
     blocks.append(section(f"*How to fix it*\n{steps}\n*Retry:* {escape(entry.retry_advice)}"))
     if entry.escalation:
+        if recurring:
+            blocks.append(section(f"*{escape(recurring)}*"))
         lines = [escape(line) for line in escalation_lines(entry.escalation)]
         team = escape(entry.escalation.team)
-        blocks.append(section(f"*When to escalate to {team}*\n" + "\n".join(lines)))
+        blocks.append(
+            section(
+                f"*When to escalate to {team}*\n" + "\n".join(lines),
+                escalate_button(entry, primary=bool(recurring)),
+            )
+        )
     more = []
     if entry.docs_url:
         more.append(link(entry.docs_url, f"{entry.provider_name} docs"))
@@ -152,13 +175,18 @@ def entry_blocks(entry: Entry, *, share: bool = False, note: str | None = None) 
     return blocks
 
 
-def compact_blocks(entry: Entry, *, share: bool = False) -> Blocks:
-    """One entry in a list: title, one-line cause, first fix step, Details (and Share)."""
+def compact_blocks(entry: Entry, *, share: bool = False, recurring: str | None = None) -> Blocks:
+    """One entry in a list: title, one-line cause, first fix step, then Details, Share (when
+    asked) and Escalate (when the entry has guidance; primary with a `recurring` note)."""
     text = (
         f"*{escape(headline(entry))}*\n{escape(first_sentence(entry.cause))}\n"
         f"*First step:* {escape(entry.fix[0])}"
     )
     buttons = [details_button(entry)] + ([share_button(entry)] if share else [])
+    if entry.escalation:
+        if recurring:
+            text += f"\n*{escape(recurring)}*"
+        buttons.append(escalate_button(entry, primary=bool(recurring)))
     return [section(text), actions(*buttons)]
 
 
@@ -181,6 +209,8 @@ def usage_blocks() -> Blocks:
         ("/smserror 21610", "explain a code"),
         ("/smserror twilio 30007", "one provider's code"),
         ("/smserror opted out", "search by words"),
+        ("/smserror stats [days]", "this channel's top codes (default: 7 days)"),
+        ("/smserror escalations", "open escalations to support"),
         ("/smserror settings", "this channel's settings"),
         ("/smserror help", "this help"),
     )

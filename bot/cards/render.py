@@ -54,6 +54,10 @@ def _element(element: dict[str, Any]) -> str:
         return ", ".join(_text(o.get("text")) for o in [chosen, *many] if o)
     if kind and kind.endswith("select"):
         return f"[{_text(element.get('placeholder')) or 'Select'} ▾]"
+    if kind == "plain_text_input":
+        return f"[{_text(element.get('placeholder')) or 'Type here'}]"
+    if kind == "datetimepicker":
+        return "[Date and time ▾]"
     return f"[{kind}]"
 
 

@@ -6,6 +6,7 @@ modal's submitted state back into ChannelSettings.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -30,6 +31,8 @@ from bot.cards.ids import (
     SETTINGS_PROVIDERS,
     SETTINGS_SUPPORT_CHANNEL,
     is_channel,
+    is_conversation,
+    is_ts,
     settings_open_action,
 )
 from bot.cards.parts import (
@@ -182,7 +185,8 @@ def read_settings_submission(
         raise ValueError("settings: state values must be an object")
     known = default_catalog().providers if providers is None else providers
     picked = _state(state_values, SETTINGS_PROVIDERS).get("selected_options")
-    slugs = [o.get("value") for o in picked or () if isinstance(o, dict)]
+    picked = picked if isinstance(picked, list) else []  # a forged payload may put anything
+    slugs = [o.get("value") for o in picked if isinstance(o, dict)]
     support = _state(state_values, SETTINGS_SUPPORT_CHANNEL).get("selected_conversation")
     if support is not None and not is_channel(support):
         raise ValueError("settings: the support channel is not a channel id")
@@ -197,8 +201,39 @@ def read_settings_submission(
 # -- the message shortcut --------------------------------------------------------------------
 
 
-def explain_modal(entries: Sequence[Entry], *, nothing_found: bool) -> dict:
-    """What "Explain SMS errors" opens: every entry's full card, or how to find one."""
+def shortcut_metadata(channel: str, message_ts: str) -> str:
+    """The explain modal's private_metadata: the message it explains, for its Escalate buttons."""
+    if not is_conversation(channel) or not is_ts(message_ts):
+        raise ValueError(f"not a message: {channel[:40]!r} {message_ts[:40]!r}")
+    return json.dumps({"channel": channel, "ts": message_ts}, separators=(",", ":"))
+
+
+def shortcut_source(metadata: str) -> tuple[str, str]:
+    """(channel, message ts) from shortcut_metadata; ValueError for anything we did not write."""
+    try:
+        data = json.loads(metadata) if isinstance(metadata, str) else None
+    except ValueError:
+        data = None
+    if not isinstance(data, dict) or set(data) != {"channel", "ts"}:
+        raise ValueError("explain modal metadata is not ours")
+    channel, ts = data["channel"], data["ts"]
+    if not is_conversation(channel) or not is_ts(ts):
+        raise ValueError("explain modal metadata names no message")
+    return channel, ts
+
+
+def explain_modal(
+    entries: Sequence[Entry],
+    *,
+    nothing_found: bool,
+    channel: str | None = None,
+    message_ts: str | None = None,
+) -> dict:
+    """What "Explain SMS errors" opens: every entry's full card, or how to find one.
+
+    With the explained message's `channel` and `message_ts`, the cards' Escalate buttons can
+    link the escalation to that message (see shortcut_source).
+    """
     if nothing_found or not entries:
         blocks = [
             section("*No SMS error codes found in that message.*"),
@@ -212,10 +247,12 @@ def explain_modal(entries: Sequence[Entry], *, nothing_found: bool) -> dict:
             limit=limits.VIEW_BLOCKS,
             more=lambda k: f"…and {k} more: `/smserror CODE` explains each.",
         )
+    metadata = shortcut_metadata(channel, message_ts) if channel and message_ts else None
     return _view(
         "modal",
         blocks,
         callback_id=CALLBACK_EXPLAIN_VIEW,
+        private_metadata=metadata,
         title=_modal_title("Explain SMS errors"),
         close=_modal_title("Close"),
     )
@@ -236,10 +273,33 @@ def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[
     return line
 
 
+def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
+    """App Home's "Top error codes this week": most seen first, across the workspace."""
+    blocks = [header("Top error codes this week")]
+    if not top_codes:
+        blocks.append(context("No error codes seen in the last 7 days."))
+        return blocks
+    lines = [
+        f"{n}. *{escape(entry.label)}* {escape(entry.title)} · {_times(count)}"
+        for n, (entry, count) in enumerate(top_codes, start=1)
+    ]
+    blocks.append(section("\n".join(lines)))
+    blocks.append(context("`/smserror stats` in a channel shows that channel's codes."))
+    return blocks
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
 def home_view(
-    *, channels: Sequence[tuple[str, ChannelSettings]], providers: Mapping[str, str]
+    *,
+    channels: Sequence[tuple[str, ChannelSettings]],
+    providers: Mapping[str, str],
+    top_codes: Sequence[tuple[Entry, int]] = (),
 ) -> dict:
-    """The App Home tab: what smserror does, how to ask it, and the user's channel settings."""
+    """The App Home tab: what smserror does, how to ask it, the workspace's top codes this
+    week, and the user's channel settings."""
     picker = ConversationSelectElement(
         action_id=ACTION_SETTINGS_PICK,
         placeholder=plain("Pick a channel", limits.PLACEHOLDER),
@@ -249,6 +309,8 @@ def home_view(
         header("smserror"),
         section(ABOUT),
         *usage_blocks(),
+        divider(),
+        *top_codes_blocks(top_codes),
         divider(),
         header("Channel settings"),
         section("Pick a channel to see or change how smserror answers there."),
