@@ -12,14 +12,17 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 from bot.cards.blocks import help_message, lookup_reply, matches_reply
 from bot.cards.message import Message
 from bot.catalog import Entry
 from bot.channels import ChannelSettings
 from bot.detect import detect
+from bot.escalation import recurrence
 from bot.escape import unescape
 from bot.lookup import EXACT, Answer, best_entries, lookup
+from bot.metrics import count_detections, count_reply
 from bot.store import EntryKey, Store
 
 log = logging.getLogger(__name__)
@@ -52,8 +55,14 @@ class Incoming:
     def claim_key(self) -> str:
         # channel+ts names the message, however it arrived (message or app_mention event, HTTP
         # retry, Socket Mode retry), which an event_id does not; each edit is a new claim.
-        key = f"{self.channel}:{self.ts}"
+        key = self.message_key
         return f"{key}:edit:{self.edit_ts}" if self.edit_ts else key
+
+    @property
+    def message_key(self) -> str:
+        """The message itself, edits included: a code counts once per message however often
+        the message is delivered or edited."""
+        return f"{self.channel}:{self.ts}"
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,14 @@ class Reply:
 
 
 Send = Callable[[Reply], None]
+
+
+class MaybeSent(Exception):
+    """A send whose fate is unknown (the request went out, no answer came back).
+
+    Its claims are kept: a retry could post the same reply twice, and one lost reply is the
+    smaller harm in a busy channel.
+    """
 
 
 class RateLimiter:
@@ -110,18 +127,30 @@ class Answers:
     """Decides and sends replies; each method returns an outcome word for the one log line."""
 
     def __init__(
-        self, store: Store, *, replies_per_minute: int, limiter: RateLimiter | None = None
+        self,
+        store: Store,
+        *,
+        replies_per_minute: int,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ):
         self.store = store
         self.limiter = limiter or RateLimiter(replies_per_minute)
+        self.clock = clock
 
     def auto_reply(self, msg: Incoming, settings: ChannelSettings, send: Send) -> str:
-        """A message nobody addressed to us: answer new codes only, within the channel's cap."""
+        """A message nobody addressed to us: answer new codes only, within the channel's cap.
+
+        Codes are counted even where auto-reply is off, so stats and recurrence notes see them.
+        """
         entries = entries_in(msg.text, settings)
         if not entries:
             return "no-codes"
         if not self.store.claim_message(msg.claim_key, msg.channel):
             return "duplicate"
+        self._sighted(msg, entries)
+        if not settings.auto_reply:
+            return "auto-reply-off"
         explained = self.store.explained(msg.channel, msg.thread)
         fresh = [e for e in entries if e.key not in explained]
         if not fresh:
@@ -134,8 +163,10 @@ class Answers:
             self.limiter.give_back(msg.channel)
             return "already-explained"
         note = EDITED_NOTE if msg.edit_ts else None
-        reply = Reply(msg.channel, msg.thread, matches_reply(fresh, note=note), tuple(fresh))
+        message = matches_reply(fresh, note=note, recurring=self.recurring(msg.channel, fresh))
+        reply = Reply(msg.channel, msg.thread, message, tuple(fresh))
         self._send(reply, msg, send, [e.key for e in fresh], limited=True)
+        count_reply("thread")
         return "answered"
 
     def asked(self, msg: Incoming, question: str, settings: ChannelSettings, send: Send) -> str:
@@ -150,7 +181,8 @@ class Answers:
         entries = entries_in(question, settings)
         outcome = "answered"
         if entries:
-            message = matches_reply(entries)
+            self._sighted(msg, entries)
+            message = matches_reply(entries, recurring=self.recurring(msg.channel, entries))
         elif asks_for_help(question):
             message, outcome = help_message(), "help"
         else:
@@ -167,7 +199,25 @@ class Answers:
         claimed = self.store.claim_codes(msg.channel, msg.thread, [e.key for e in entries])
         reply = Reply(msg.channel, thread, message, tuple(entries))
         self._send(reply, msg, send, claimed, limited=False)
+        count_reply("dm" if msg.channel.startswith("D") else "mention")
         return outcome
+
+    def _sighted(self, msg: Incoming, entries: Sequence[Entry]) -> None:
+        """Count the codes a message holds, once per message however often it arrives."""
+        if self.store.record_sightings(msg.channel, msg.message_key, [e.key for e in entries]):
+            count_detections(entries)
+
+    def recurring(self, channel: str, entries: Sequence[Entry]) -> dict[EntryKey, str]:
+        """A note for each entry seen often enough here to escalate ("the third 30007 …")."""
+        now, notes = self.clock(), {}
+        for entry in entries:
+            window = recurrence.window(entry)
+            if window is None:
+                continue
+            seen = self.store.sightings(channel, entry.key, now - window)
+            if text := recurrence.note(entry, seen):
+                notes[entry.key] = text
+        return notes
 
     def _send(
         self, reply: Reply, msg: Incoming, send: Send, claimed: Sequence[EntryKey], *, limited: bool
@@ -175,6 +225,8 @@ class Answers:
         """Send, or undo this message's claims so a retry of the same event can still answer."""
         try:
             send(reply)
+        except MaybeSent:
+            raise
         except Exception:
             self.store.release_codes(msg.channel, msg.thread, claimed)
             self.store.release_message(msg.claim_key)

@@ -20,6 +20,9 @@ from platformdirs import user_data_dir
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_REPLIES_PER_MINUTE = 6
+DEFAULT_PHONE_REGION = "US"
+DEFAULT_RETRY_SECONDS = 60
+LOG_FORMATS = ("text", "json")
 APPS_PAGE = "https://api.slack.com/apps"
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
 
@@ -66,6 +69,11 @@ class Config:
     port: int = DEFAULT_PORT
     log_level: str | None = None  # None: the mode's own default (INFO serving, WARNING console)
     replies_per_minute: int = DEFAULT_REPLIES_PER_MINUTE
+    support_channel: str | None = None  # where escalations go when a channel names none
+    mask_numbers: bool = True  # recipient numbers in escalation posts: +1 415 ••• ••67
+    phone_region: str = DEFAULT_PHONE_REGION  # how to read numbers typed without +country
+    log_format: str = "text"  # "text" for people, "json" for log pipelines
+    retry_seconds: int = DEFAULT_RETRY_SECONDS  # between tries of an undelivered escalation
 
     @property
     def database(self) -> str:
@@ -163,6 +171,11 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         port=_port(get("PORT")),
         log_level=_log_level(get("LOG_LEVEL")),
         replies_per_minute=_replies(get("SMSERROR_REPLIES_PER_MINUTE")),
+        support_channel=_support_channel(get("SMSERROR_SUPPORT_CHANNEL")),
+        mask_numbers=_switch(get("SMSERROR_MASK_NUMBERS"), "SMSERROR_MASK_NUMBERS", default=True),
+        phone_region=_phone_region(get("SMSERROR_PHONE_REGION")),
+        log_format=_log_format(get("LOG_FORMAT")),
+        retry_seconds=_retry_seconds(get("SMSERROR_RETRY_SECONDS")),
     )
 
 
@@ -227,5 +240,63 @@ def _replies(value: str | None) -> int:
             "SMSERROR_REPLIES_PER_MINUTE",
             f"must be a whole number of at least 1 (default {DEFAULT_REPLIES_PER_MINUTE}), "
             f"got {value!r}",
+        )
+    return int(value)
+
+
+def _support_channel(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not re.fullmatch(r"[CG][A-Z0-9]{2,30}", value):
+        raise ConfigError(
+            "SMSERROR_SUPPORT_CHANNEL",
+            "must be a channel id such as C0123ABCD (in Slack: open the channel's details, the "
+            f"id is at the bottom), got {value[:40]!r}",
+        )
+    return value
+
+
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+
+
+def _switch(value: str | None, variable: str, *, default: bool) -> bool:
+    if value is None:
+        return default
+    if value.casefold() in _TRUE | _FALSE:
+        return value.casefold() in _TRUE
+    raise ConfigError(variable, f"must be true or false, got {value[:40]!r}")
+
+
+def _phone_region(value: str | None) -> str:
+    if value is None:
+        return DEFAULT_PHONE_REGION
+    from phonenumbers import SUPPORTED_REGIONS  # here: only read when the variable is set
+
+    region = value.upper()
+    if region not in SUPPORTED_REGIONS:
+        raise ConfigError(
+            "SMSERROR_PHONE_REGION",
+            "must be a two-letter country code such as US, GB or FR (used for numbers typed "
+            f"without +country), got {value[:40]!r}",
+        )
+    return region
+
+
+def _log_format(value: str | None) -> str:
+    if value is None:
+        return "text"
+    if value.lower() not in LOG_FORMATS:
+        raise ConfigError("LOG_FORMAT", f"must be text or json, got {value[:40]!r}")
+    return value.lower()
+
+
+def _retry_seconds(value: str | None) -> int:
+    if value is None:
+        return DEFAULT_RETRY_SECONDS
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 86_400:
+        raise ConfigError(
+            "SMSERROR_RETRY_SECONDS",
+            f"must be a whole number of seconds from 1 to 86400 (default {DEFAULT_RETRY_SECONDS})"
+            f", got {value[:40]!r}",
         )
     return int(value)

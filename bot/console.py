@@ -215,7 +215,7 @@ class Console:
 
 
 def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
-    configure_logging(config.log_level or "WARNING")
+    configure_logging(config.log_level or "WARNING", config.secrets(), fmt=config.log_format)
     # A throwaway in-memory database unless DATABASE_URL says otherwise.
     store = Store.open(config.database_url or "sqlite://")
     client = ConsoleClient(stdout)
@@ -224,7 +224,7 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
     app = build_app(
         client=client,
         store=store,
-        replies_per_minute=config.replies_per_minute,
+        config=config,
         process_before_response=True,
     )
 

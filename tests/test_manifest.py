@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot.cards.blocks import SHORTCUT_EXPLAIN
+from bot.command import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "slack-app-manifest.schema.json"
@@ -66,7 +67,10 @@ def test_schema_catches_a_broken_manifest(manifest):
 def test_slash_command_is_smserror(manifest):
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/smserror"
-    assert command["usage_hint"] == "[code | words | help | settings]"
+    # Every word bot.command understands is in the hint Slack shows while typing.
+    for word in ("help", "settings", "stats", "escalations"):
+        assert parse(word).kind == word
+        assert word in command["usage_hint"]
     assert command["should_escape"] is False
 
 

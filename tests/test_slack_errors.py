@@ -27,7 +27,7 @@ def api() -> Iterator[SlackWebAPI]:
 def app(api: SlackWebAPI) -> Iterator[App]:
     store = Store.open("sqlite://")
     # In process, unsigned: this module tests the handler, test_slack_http the signatures.
-    yield build_app(client=web_client("xoxb-test", api.url), store=store, replies_per_minute=6)
+    yield build_app(client=web_client("xoxb-test", api.url), store=store)
     store.close()
 
 

@@ -3,40 +3,44 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-)
 from sqlalchemy.engine import make_url
 
 from bot.answers import Answers
 from bot.catalog import default_catalog
 from bot.config import Config
+from bot.escalations import Escalations
 from bot.slack import errors
+from bot.slack.client import web_client
 from bot.slack.http import serve_http
 from bot.slack.listeners import register_listeners
+from bot.slack.outbox import SlackOutbox
+from bot.slack.redelivery import start_redelivery
 from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
-API_TIMEOUT = 10  # seconds per Web API call; the retry handlers may add attempts
 
-
-def web_client(token: str, base_url: str) -> WebClient:
-    """A WebClient that waits out 429s (Retry-After) and retries dropped connections."""
-    return WebClient(
-        token=token,
-        base_url=base_url,
-        timeout=API_TIMEOUT,
-        retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-        ],
+def build_services(store: Store, config: Config) -> Services:
+    """What the listeners share, built once per process."""
+    catalog = default_catalog()
+    return Services(
+        store=store,
+        answers=Answers(store, replies_per_minute=config.replies_per_minute),
+        escalations=Escalations(
+            store,
+            catalog,
+            default_support=config.support_channel,
+            mask_numbers=config.mask_numbers,
+            region=config.phone_region,
+            retry_after=timedelta(seconds=config.retry_seconds),
+        ),
+        catalog=catalog,
     )
 
 
@@ -44,23 +48,20 @@ def build_app(
     *,
     client: WebClient,
     store: Store,
-    replies_per_minute: int,
+    config: Config | None = None,
+    services: Services | None = None,
     signing_secret: str | None = None,
     process_before_response: bool = False,
 ) -> App:
     """The one Bolt app. No signing secret means no request verification: Socket Mode (which
     authenticates the websocket instead) and the console (which never leaves the process)."""
+    shared = services or build_services(store, config or Config())
     app = App(
         client=client,
         signing_secret=signing_secret or "",
         request_verification_enabled=signing_secret is not None,
         process_before_response=process_before_response,
         raise_error_for_unhandled_request=False,
-    )
-    shared = Services(
-        store=store,
-        answers=Answers(store, replies_per_minute=replies_per_minute),
-        providers=default_catalog().providers,
     )
 
     @app.middleware
@@ -85,15 +86,20 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
     store = Store.open(config.database)
     log.info("database: %s", make_url(config.database).render_as_string(hide_password=True))
     try:
+        shared = build_services(store, config)
         app = build_app(
             client=web_client(bot_token.reveal(), config.api_url),
             store=store,
-            replies_per_minute=config.replies_per_minute,
+            services=shared,
             signing_secret=signing_secret.reveal() if http else None,
+        )
+        redelivery = start_redelivery(
+            shared.escalations, SlackOutbox(app.client), every=min(30.0, config.retry_seconds / 2)
         )
         if http:
             serve_http(app, store, host=host, port=port, log_level=config.log_level or "INFO")
         else:
-            serve_socket(app, app_token.reveal())
+            serve_socket(app, app_token.reveal(), store=store, host=host, port=port)
+        redelivery.set()
     finally:
         store.close()

@@ -13,6 +13,8 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.escalations import Forged
+
 log = logging.getLogger(__name__)
 
 GENERIC = "Sorry, something went wrong on my side. Please try again in a minute."
@@ -61,7 +63,7 @@ def reported(listener: Callable[..., None]) -> Callable[[Args], None]:
 
 def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None = None) -> None:
     what = describe(body)
-    if isinstance(error, StaleAction):
+    if isinstance(error, (StaleAction, Forged)):
         log.warning("%s: stale or forged action: %s", what, error)
         note = STALE
     elif isinstance(error, SlackApiError):

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from slack_bolt import BoltContext
 
 from bot.answers import Answers
+from bot.catalog import Catalog
+from bot.escalations import Escalations
 from bot.store import Store
 
 KEY = "smserror_services"
@@ -17,7 +19,13 @@ KEY = "smserror_services"
 class Services:
     store: Store
     answers: Answers
-    providers: Mapping[str, str]  # provider slug -> display name, for settings and App Home
+    escalations: Escalations
+    catalog: Catalog
+
+    @property
+    def providers(self) -> Mapping[str, str]:
+        """Provider slug -> display name, for settings and App Home."""
+        return self.catalog.providers
 
 
 def services(context: BoltContext) -> Services:

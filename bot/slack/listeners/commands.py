@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.answers import asks_for_help
 from bot.cards.blocks import help_message, lookup_reply, settings_modal
 from bot.cards.ids import is_channel
+from bot.command import parse
 from bot.escape import unescape
 from bot.lookup import lookup
+from bot.metrics import count_reply
 from bot.slack.errors import reported
 from bot.slack.services import services
+from bot.stats import channel_stats
 
 log = logging.getLogger(__name__)
 
@@ -30,19 +33,32 @@ def register(app: App) -> None:
 
 
 def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    text = unescape(command.get("text") or "").strip()
+    asked = parse(unescape(command.get("text") or ""))
     channel = command.get("channel_id", "")
-    if text.casefold() == "settings":
+    # Replies go back in the acknowledgement itself: private to the person who typed the
+    # command, and they work in channels the bot is not in.
+    if asked.kind == "settings":
         outcome = _open_settings(ack, command, client, context)
-    elif asks_for_help(text):
-        # The reply goes back in the acknowledgement itself: it is private to the person who
-        # typed the command, and works in channels the bot is not in.
+    elif asked.kind == "help":
         ack(response_type="ephemeral", **help_message().kwargs())
         outcome = "help"
+    elif asked.kind == "bad":
+        ack(response_type="ephemeral", text=asked.problem)
+        outcome = "bad-command"
+    elif asked.kind == "stats":
+        shared = services(context)
+        now = datetime.now(timezone.utc)
+        reply = channel_stats(shared.store, shared.catalog, channel, asked.days, now=now)
+        ack(response_type="ephemeral", **reply.kwargs())
+        outcome = f"stats days={asked.days}"
+    elif asked.kind == "escalations":
+        ack(response_type="ephemeral", **services(context).escalations.open_list().kwargs())
+        outcome = "escalations"
     else:
-        answer = lookup(text)
+        answer = lookup(asked.query)
         ack(response_type="ephemeral", **lookup_reply(answer).kwargs())
         outcome = f"lookup hits={len(answer.hits)}"
+    count_reply("command")
     log.info("command %s channel=%s outcome=%s", COMMAND, channel, outcome)
 
 

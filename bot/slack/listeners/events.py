@@ -72,8 +72,6 @@ def _answer(
         # A mention also arrives as app_mention; both paths claim the same key, one answers.
         question = without_mention(text, context.bot_user_id)
         return shared.answers.asked(incoming, question, settings, send)
-    if not settings.auto_reply:
-        return "auto-reply-off"
     return shared.answers.auto_reply(incoming, settings, send)
 
 

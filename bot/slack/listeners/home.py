@@ -9,14 +9,16 @@ channel picker on the tab opens any channel's settings.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timezone
 from typing import Any
 
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.cards.blocks import home_view
+from bot.slack.outbox import SlackOutbox
 from bot.slack.services import Services, services
+from bot.stats import workspace_top
 
 log = logging.getLogger(__name__)
 
@@ -39,27 +41,9 @@ def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
     channels = [
         (channel, settings)
         for channel, settings in shared.store.channels_with_settings()
-        if _is_member(client, channel, user_id)
+        if SlackOutbox(client).is_member(channel, user_id)
     ]
-    client.views_publish(
-        user_id=user_id, view=home_view(channels=channels, providers=shared.providers)
-    )
+    top = workspace_top(shared.store, shared.catalog, now=datetime.now(timezone.utc))
+    view = home_view(channels=channels, providers=shared.providers, top_codes=top)
+    client.views_publish(user_id=user_id, view=view)
     return len(channels)
-
-
-def _is_member(client: WebClient, channel: str, user_id: str) -> bool:
-    try:
-        # SlackResponse iterates over every page (cursor pagination).
-        for page in client.conversations_members(channel=channel, limit=1000):
-            if user_id in page.get("members", []):
-                return True
-    except SlackApiError as error:
-        code = error.response.get("error")
-        if code == "missing_scope":
-            log.warning(
-                "home: conversations.members needs the channels:read and groups:read scopes"
-            )
-        else:
-            # Gone, archived, or private and we were removed: not a channel to offer.
-            log.info("home: skipping %s: %s", channel, code)
-    return False

@@ -27,7 +27,10 @@ def on_explain(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: B
     ack()
     channel = (shortcut.get("channel") or {}).get("id", "")
     settings = services(context).store.settings(channel)
-    entries = entries_in(message_text(shortcut.get("message") or {}), settings)
-    view = explain_modal(entries, nothing_found=not entries)
+    message = shortcut.get("message") or {}
+    entries = entries_in(message_text(message), settings)
+    # The message's thread, so an escalation made from the modal links to it and reports there.
+    thread = message.get("thread_ts") or message.get("ts")
+    view = explain_modal(entries, nothing_found=not entries, channel=channel, message_ts=thread)
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)
     log.info("shortcut %s channel=%s entries=%d", SHORTCUT_EXPLAIN, channel, len(entries))

@@ -1,0 +1,46 @@
+"""What `/smserror …` asks for: a lookup, help, settings, stats or the open escalations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answers import asks_for_help
+
+DEFAULT_DAYS = 7
+MOST_DAYS = 90
+STATS_USAGE = (
+    f"`/smserror stats` takes a number of days from 1 to {MOST_DAYS}, "
+    "like `/smserror stats 30` (default: 7)."
+)
+
+
+@dataclass(frozen=True)
+class Command:
+    kind: str  # "help" | "settings" | "stats" | "escalations" | "lookup" | "bad"
+    query: str = ""
+    days: int = DEFAULT_DAYS
+    problem: str | None = None  # for "bad": what was wrong and how to ask instead
+
+
+def parse(text: str) -> Command:
+    """The command in already-unescaped text; a lookup when it is not one of our words."""
+    words = text.split()
+    first = words[0].casefold() if words else ""
+    if asks_for_help(text):
+        return Command("help")
+    if first == "settings" and len(words) == 1:
+        return Command("settings")
+    if first == "escalations" and len(words) == 1:
+        return Command("escalations")
+    if first == "stats" and len(words) <= 2:
+        return _stats(words[1] if len(words) == 2 else None)
+    return Command("lookup", query=text.strip())
+
+
+def _stats(days: str | None) -> Command:
+    if days is None:
+        return Command("stats")
+    count = days.casefold().removesuffix("d")
+    if count.isascii() and count.isdigit() and 1 <= int(count) <= MOST_DAYS:
+        return Command("stats", days=int(count))
+    return Command("bad", problem=STATS_USAGE)

@@ -1,0 +1,140 @@
+"""Escalations: the Escalate button, the modal's submission, Acknowledge and Resolve."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+
+from bot.cards.blocks import shortcut_source
+from bot.cards.ids import (
+    ACTION_ESCALATION_ACK,
+    ACTION_ESCALATION_RESOLVE,
+    CALLBACK_ESCALATION,
+    ESCALATE_PATTERN,
+)
+from bot.escalations import Forged
+from bot.slack.errors import StaleAction, reported
+from bot.slack.outbox import SlackOutbox
+from bot.slack.services import services
+
+log = logging.getLogger(__name__)
+
+MOVES = {ACTION_ESCALATION_ACK: "acknowledged", ACTION_ESCALATION_RESOLVE: "resolved"}
+NOT_A_MEMBER = "Only members of <#{channel}> can acknowledge or resolve its escalations."
+UNCHANGED = "Nothing to change: someone already moved this escalation on."
+
+
+def register(app: App) -> None:
+    app.action(ESCALATE_PATTERN)(reported(on_escalate))
+    app.view(CALLBACK_ESCALATION)(reported(on_escalation_submitted))
+    for action_id in MOVES:
+        app.action(action_id)(reported(on_move))
+
+
+def on_escalate(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Open the escalation form for the card's entry, knowing the thread it came from."""
+    ack()
+    shared = services(context)
+    entry = shared.escalations.entry(action.get("value", ""))
+    channel, thread = _source(body)
+    view = shared.escalations.form(
+        entry, channel=channel, thread_ts=thread, out=SlackOutbox(client)
+    )
+    if (body.get("container") or {}).get("type") == "view":
+        client.views_push(trigger_id=body["trigger_id"], view=view)  # on top of the modal
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+    log.info("action escalate entry=%s channel=%s thread=%s", entry.label, channel, thread)
+
+
+def on_escalation_submitted(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    shared = services(context)
+    user = (body.get("user") or {}).get("id", "")
+    try:
+        result = shared.escalations.submit(
+            view.get("private_metadata", ""), (view.get("state") or {}).get("values"), user
+        )
+    except Forged:
+        ack()
+        raise
+    if result.errors or result.record is None:
+        # Shown under each field of the still-open modal.
+        ack(response_action="errors", errors=dict(result.errors))
+        log.info(
+            "view_submission %s outcome=invalid fields=%s",
+            CALLBACK_ESCALATION,
+            ",".join(sorted(result.errors)),
+        )
+        return
+    ack()  # stored: the modal may close; posting it can take longer than Slack waits
+    record = result.record
+    delivered = shared.escalations.deliver(record, SlackOutbox(client))
+    log.info(
+        "view_submission %s outcome=%s id=%s support=%s",
+        CALLBACK_ESCALATION,
+        "delivered" if delivered else "kept",
+        record.short_id,
+        record.support_channel,
+    )
+
+
+def on_move(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    respond: Respond,
+) -> None:
+    """Acknowledge or Resolve on a support-channel post, by a member of that channel only."""
+    ack()
+    shared = services(context)
+    user = (body.get("user") or {}).get("id", "")
+    to = MOVES[action["action_id"]]
+    outcome = shared.escalations.move(action.get("value", ""), to, user, SlackOutbox(client))
+    if outcome == "not-a-member":
+        channel = (body.get("container") or {}).get("channel_id") or "the support channel"
+        respond(
+            text=NOT_A_MEMBER.format(channel=channel),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+    elif outcome == "unchanged":
+        respond(text=UNCHANGED, response_type="ephemeral", replace_original=False)
+    log.info(
+        "action %s value=%s user=%s outcome=%s",
+        action["action_id"],
+        action.get("value"),
+        user,
+        outcome,
+    )
+
+
+def _source(body: dict[str, Any]) -> tuple[str, str | None]:
+    """(channel, thread ts) of the card that was clicked; Forged when there is none."""
+    container = body.get("container") or {}
+    if container.get("type") == "view":
+        return _view_source(body)
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    if not channel:
+        raise StaleAction("escalate clicked outside a conversation")
+    message = body.get("message") or {}
+    thread = container.get("thread_ts") or message.get("thread_ts")
+    if not thread and not container.get("is_ephemeral"):
+        thread = container.get("message_ts") or message.get("ts")  # a top-level post
+    return channel, thread
+
+
+def _view_source(body: dict[str, Any]) -> tuple[str, str | None]:
+    """A card in the shortcut's modal: its metadata names the message it explains."""
+    try:
+        return shortcut_source((body.get("view") or {}).get("private_metadata", ""))
+    except ValueError as error:
+        raise Forged(str(error)) from error

@@ -1,0 +1,37 @@
+"""How often each code was seen: a channel's top codes against the period before, and the
+workspace's top codes for App Home. Counts come from the store's sightings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from bot.cards.escalations import stats_message
+from bot.cards.message import Message
+from bot.catalog import Catalog, Entry
+from bot.store import EntryKey, Store
+
+TOP = 10
+HOME_DAYS = 7
+
+
+def channel_stats(
+    store: Store, catalog: Catalog, channel: str, days: int, *, now: datetime
+) -> Message:
+    """`/smserror stats [days]`: the channel's top codes, each against the period before."""
+    period = timedelta(days=days)
+    current = store.top_codes(now - period, now, channel_id=channel, limit=TOP)
+    # Every code of the period before, not just its top ones: a code can climb into the top.
+    before = store.top_codes(now - 2 * period, now - period, channel_id=channel, limit=10_000)
+    return stats_message(channel, days, _entries(catalog, current), dict(before))
+
+
+def workspace_top(store: Store, catalog: Catalog, *, now: datetime) -> list[tuple[Entry, int]]:
+    """App Home's "top error codes this week", across every channel."""
+    return _entries(catalog, store.top_codes(now - timedelta(days=HOME_DAYS), now, limit=5))
+
+
+def _entries(catalog: Catalog, rows: Sequence[tuple[EntryKey, int]]) -> list[tuple[Entry, int]]:
+    """Rows as entries; a code an operator has since removed from the catalog is left out."""
+    found = ((catalog.get(*key), count) for key, count in rows)
+    return [(entry, count) for entry, count in found if entry is not None]
