@@ -63,7 +63,7 @@ def message_of(line: str, default: Sequence[str]) -> tuple[str, Sequence[str]]:
     if line.startswith("{"):
         try:
             obj = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):  # too deep for json.loads: text, like any non-JSON
             return line, default
         if isinstance(obj, dict) and isinstance(obj.get("text"), str):
             providers = obj.get("providers")
