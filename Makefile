@@ -30,6 +30,8 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/lookup_bench.py
 	$(BIN)/python bench/detect_bench.py
+	$(BIN)/python bench/startup_bench.py
+	$(BIN)/python bench/load_bench.py
 
 wheel: $(STAMP)
 	$(BIN)/python -m build --wheel --outdir dist .

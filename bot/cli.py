@@ -70,7 +70,7 @@ def _serve(config: Config, *, http: bool, host: str, port: int) -> int:
     from bot.log import configure_logging
     from bot.slack.app import serve
 
-    configure_logging(config.log_level or "INFO", config.secrets())
+    configure_logging(config.log_level or "INFO", config.secrets(), fmt=config.log_format)
     try:
         serve(config, http=http, host=host, port=port)
     except BoltError as exc:
@@ -109,6 +109,57 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not config.has_slack_tokens:
         return run_console(config)
     return _serve(config, http=config.app_token is None, host=args.host, port=config.port)
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db upgrade` applies the migrations the database lacks; `db current` only reports."""
+    # Imported here: the other commands need neither SQLAlchemy nor Alembic.
+    from alembic.util import CommandError
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store import make_engine
+    from bot.store.migrate import HEAD, SchemaError, current, upgrade
+
+    url = load_config().database
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+        engine = make_engine(url)
+        try:
+            before = current(engine)
+            if args.db_command == "upgrade":
+                upgrade(engine)
+            now = current(engine)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, CommandError, SchemaError, OSError, ImportError, ValueError) as exc:
+        print(f"smserror: {_database_problem(url, exc)}", file=sys.stderr)
+        return 2
+    if args.db_command == "upgrade" and before != now:
+        print(f"{now} (head): {shown} upgraded from {before or 'an empty database'}")
+    elif now == HEAD:
+        print(f"{now} (head): {shown}")
+    else:
+        print(f"{now or 'none'} (head is {HEAD}; run smserror db upgrade): {shown}")
+    return 0
+
+
+def _database_problem(url: str, exc: BaseException) -> str:
+    """One line naming DATABASE_URL and what went wrong, with no password in it."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except Exception:  # unparsable: show none of it, it may hold a password
+        return (
+            f"DATABASE_URL is not a database URL ({exc}); e.g. postgresql+psycopg://user:pw@host/db"
+        )
+    reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+    for secret in (url, parsed.password):
+        if secret:
+            reason = reason.replace(str(secret), "***")
+    shown = parsed.render_as_string(hide_password=True)
+    return f"cannot use the database DATABASE_URL names ({shown}): {reason[:300]}"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -156,6 +207,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("console", help="chat with the bot in the terminal, no Slack needed")
     p.set_defaults(func=cmd_console)
+
+    db = sub.add_parser("db", help="the database: DATABASE_URL, else a SQLite file")
+    dsub = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    p = dsub.add_parser("upgrade", help="apply the migrations it lacks and say where it is")
+    p.set_defaults(func=cmd_db)
+    p = dsub.add_parser("current", help="say which migration it is at")
+    p.set_defaults(func=cmd_db)
     return parser
 
 

@@ -1,21 +1,31 @@
-"""Logging for the running bot: one format, and a filter that masks secrets if any slip through.
+"""Logging for the running bot: text for people or JSON lines for log pipelines, secrets masked.
 
 Secrets are wrapped so our own code cannot print them; the filter is for the libraries below
-us, whose debug output we do not control.
+us, whose debug output we do not control. It runs before either format, so both are masked.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Iterable
+from datetime import datetime, timezone
+from typing import Any
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MASK = "****"
 
+# Attributes every LogRecord has; anything else on a record came from `extra=` (kind, status...).
+_STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+
+
+def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
+    return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
+
 
 class RedactSecrets(logging.Filter):
-    """Replace each known secret in a record's final text (message, traceback) with ****."""
+    """Replace each known secret in a record's text (message, traceback, extra fields) with ****."""
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
@@ -38,13 +48,48 @@ class RedactSecrets(logging.Filter):
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:
             record.exc_text = self._mask(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self._mask(record.stack_info)
+        for key, value in extra_fields(record).items():
+            # Compared as text: the JSON format writes any value it cannot encode with str().
+            text = value if isinstance(value, str) else str(value)
+            if (masked := self._mask(text)) != text:
+                setattr(record, key, masked)
         return True
 
 
-def configure_logging(level: str, secrets: Iterable[str] = (), stream=None) -> None:
-    """Send every logger (ours, Bolt's, slack_sdk's, uvicorn's) to one stderr handler."""
+class JsonLines(logging.Formatter):
+    """One JSON object per line: time, level, logger, message, then any extra fields."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(
+                timespec="milliseconds"
+            ),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key, value in extra_fields(record).items():
+            line.setdefault(key, value)
+        if record.exc_info and not record.exc_text:
+            record.exc_text = self.formatException(record.exc_info)
+        if record.exc_text:
+            line["exception"] = record.exc_text
+        if record.stack_info:
+            line["stack"] = record.stack_info
+        return json.dumps(line, ensure_ascii=False, default=str)
+
+
+def configure_logging(
+    level: str, secrets: Iterable[str] = (), stream=None, fmt: str = "text"
+) -> None:
+    """Send every logger (ours, Bolt's, slack_sdk's, uvicorn's) to one stderr handler.
+
+    fmt is "text" (one readable line per record) or "json" (LOG_FORMAT=json).
+    """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter(FORMAT))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):

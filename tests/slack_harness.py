@@ -27,7 +27,7 @@ from slack_standin import BOT_TOKEN, SIGNING_SECRET, SlackWebAPI, payloads, post
 T = TypeVar("T")
 
 # Variables a developer's shell or CI might set that must not leak into the bot under test.
-_CLEARED = ("SLACK_", "DATABASE_URL", "PORT", "LOG_LEVEL", "SMSERROR_")
+_CLEARED = ("SLACK_", "DATABASE_URL", "PORT", "LOG_LEVEL", "LOG_FORMAT", "SMSERROR_")
 
 
 def clean_env(**extra: str) -> dict[str, str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from slack_harness import (
     blocks_text,
     channel_id,
     clean_env,
+    free_port,
     posts,
     wait_until,
 )
@@ -26,6 +29,7 @@ from slack_standin import (
 )
 
 pytestmark = pytest.mark.slow
+PROBE_PORT = free_port()  # /healthz and /metrics beside the websocket
 
 
 class SocketBot:
@@ -48,6 +52,7 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SocketBot]:
             SLACK_APP_TOKEN=APP_TOKEN,
             DATABASE_URL=f"sqlite:///{tmp / 'db.sqlite3'}",
             LOG_LEVEL="DEBUG",
+            PORT=str(PROBE_PORT),
         )
         proc = BotProcess(["serve"], env, tmp)
         try:
@@ -57,6 +62,26 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SocketBot]:
             output = proc.stop()
         assert_no_secrets(output, APP_TOKEN)
         assert proc.proc.returncode == 0, output  # SIGTERM closes the websocket and exits cleanly
+
+
+def test_health_and_metrics_are_served_on_port_in_socket_mode(bot: SocketBot) -> None:
+    base = f"http://127.0.0.1:{PROBE_PORT}"
+    health = wait_until(lambda: [r for r in [_get(base + "/healthz")] if r[0] == 200])[0]
+    assert json.loads(health[1])["ok"] is True
+    status, metrics = _get(base + "/metrics")
+    assert status == 200 and b"smserror_slack_api_errors_total" in metrics
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=5) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as e:
+        with e:
+            return e.code, e.read()
+    except OSError:
+        return 0, b""
 
 
 def test_it_connects_through_apps_connections_open_at_slack_api_url(bot: SocketBot) -> None:

@@ -1,7 +1,8 @@
 """Socket Mode: Slack pushes requests down a websocket the bot opens; no public URL needed.
 
 The handler gets its websocket URL from apps.connections.open on the app's own WebClient, so
-SLACK_API_URL (GovSlack, tests) applies to it as to every other call.
+SLACK_API_URL (GovSlack, tests) applies to it as to every other call. There is no HTTP server for
+Slack here; given a port, a small one answers GET /healthz and GET /metrics for the platform.
 """
 
 from __future__ import annotations
@@ -9,14 +10,30 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 
+import uvicorn
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from starlette.applications import Starlette
+
+from bot.slack.client import count_api_errors
+from bot.slack.http import probe_routes
+from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def serve_socket(app: App, app_token: str) -> None:
+def serve_socket(
+    app: App,
+    app_token: str,
+    *,
+    store: Store | None = None,
+    host: str = "0.0.0.0",
+    port: int | None = None,
+) -> None:
+    """Run until SIGTERM or Ctrl-C; with a store and a port, also serve /healthz and /metrics."""
+    count_api_errors(app)
     handler = SocketModeHandler(app, app_token=app_token, web_client=app.client)
     stop = threading.Event()
     # SIGTERM (docker stop, systemd) and Ctrl-C both close the websocket cleanly.
@@ -24,6 +41,40 @@ def serve_socket(app: App, app_token: str) -> None:
     signal.signal(signal.SIGINT, lambda *_: stop.set())
     handler.connect()
     log.info("connected to Slack over Socket Mode")
+    probes = None
+    if store is not None and port is not None:
+        probes = ProbeServer(store, host, port, connected=handler.client.is_connected)
     stop.wait()
     log.info("shutting down")
+    if probes is not None:
+        probes.stop()
     handler.close()
+
+
+class ProbeServer:
+    """/healthz and /metrics on their own uvicorn, in a background thread."""
+
+    def __init__(
+        self, store: Store, host: str, port: int, *, connected: Callable[[], bool]
+    ) -> None:
+        config = uvicorn.Config(
+            Starlette(routes=probe_routes(store, connected=connected)),
+            host=host,
+            port=port,
+            log_config=None,
+            access_log=False,  # probes every few seconds would drown the bot's own lines
+            lifespan="off",
+        )
+        self.server = uvicorn.Server(config)
+        # Not the main thread, so uvicorn leaves the signal handlers above alone.
+        self.thread = threading.Thread(target=self.server.run, name="probes", daemon=True)
+        self.thread.start()
+        log.info("serving /healthz and /metrics at http://%s:%d", host, port)
+
+    @property
+    def started(self) -> bool:
+        return self.server.started
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=5)

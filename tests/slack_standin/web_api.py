@@ -87,6 +87,7 @@ class _Fault:
     error: str | None = None
     retry_after: int | None = None
     delay: float = 0.0
+    hang_up: bool = False  # read the request, then close the connection without answering
 
 
 class SlackApiFailure(Exception):
@@ -154,7 +155,9 @@ class SlackWebAPI:
         scopes: str = DEFAULT_SCOPES,
         valid_tokens: set[str] | None = None,
         strict_channels: bool = False,
+        port: int = 0,
     ) -> None:
+        self.requested_port = port  # 0: any free port; a fixed one lets a test restart "Slack"
         self.socket_url = socket_url
         self.scopes = scopes
         self.valid_tokens = valid_tokens
@@ -175,7 +178,7 @@ class SlackWebAPI:
 
     def start(self) -> SlackWebAPI:
         self._stopping.clear()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server = _Server(("127.0.0.1", self.requested_port), _Handler)
         self._server.api = self
         self._thread = threading.Thread(
             target=self._server.serve_forever,
@@ -259,6 +262,14 @@ class SlackWebAPI:
     def delay(self, method: str, seconds: float, times: int = 1) -> None:
         """Sleep ``seconds`` before answering (normally) the next ``times`` calls of ``method``."""
         self._queue(method, _Fault(delay=seconds), times)
+
+    def hang_up(self, method: str, times: int = 1) -> None:
+        """Take the next ``times`` calls of ``method``, then close the connection unanswered.
+
+        The caller cannot tell whether Slack acted on the request (it is recorded here as if it
+        had been): the case where a retry could post the same message twice.
+        """
+        self._queue(method, _Fault(hang_up=True), times)
 
     def respond(self, method: str, responder: Responder) -> None:
         """Answer ``method`` with a fixed dict or ``responder(call)``; makes unknown methods known.
@@ -365,6 +376,8 @@ class SlackWebAPI:
         fault = self._record(call)
         if fault is not None and fault.delay:
             self._stopping.wait(fault.delay)
+        if fault is not None and fault.hang_up:
+            return 0, {}, {}
         if fault is not None and fault.error is not None:
             headers = (
                 {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
@@ -762,6 +775,9 @@ class _Handler(BaseHTTPRequestHandler):
             status, payload, extra = api._answer_hook(call)
         else:
             self.send_error(404)
+            return
+        if status == 0:  # hang_up(): no answer at all
+            self.close_connection = True
             return
 
         call.status, call.response = status, payload

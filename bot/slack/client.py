@@ -1,0 +1,82 @@
+"""The Web API client: waits out rate limits, retries dropped connections, counts what failed.
+
+Failures are counted per method after the retry handlers have given up, so one call that fails is
+one count however many attempts it took.
+"""
+
+from __future__ import annotations
+
+import http.client
+from typing import Any
+from urllib.error import URLError
+
+from slack_bolt import App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+)
+from slack_sdk.web import SlackResponse
+
+from bot.metrics import count_slack_api_error
+
+API_TIMEOUT = 10  # seconds per Web API call; the retry handlers may add attempts
+
+
+class CountingWebClient(WebClient):
+    """A WebClient whose failed calls show in smserror_slack_api_errors_total{method,error}.
+
+    Adds no state of its own, so a plain WebClient can become one (see count_api_errors).
+    """
+
+    def api_call(self, api_method: str, **kwargs: Any) -> SlackResponse:  # type: ignore[override]
+        try:
+            return super().api_call(api_method, **kwargs)
+        except SlackApiError as error:
+            count_slack_api_error(api_method, slack_error(error))
+            raise
+        except (OSError, http.client.HTTPException) as error:
+            count_slack_api_error(api_method, "timeout" if timed_out(error) else "connection")
+            raise
+
+
+def slack_error(error: SlackApiError) -> str:
+    """Slack's error code ("not_in_channel"), or the HTTP status when the body had none."""
+    code = error.response.get("error") if isinstance(error.response.data, dict) else None
+    return str(code) if code else f"http_{error.response.status_code}"
+
+
+def timed_out(error: BaseException) -> bool:
+    # urllib wraps a connect timeout in URLError; a read timeout arrives bare.
+    reason = error.reason if isinstance(error, URLError) else error
+    return isinstance(reason, TimeoutError)
+
+
+def web_client(token: str, base_url: str) -> CountingWebClient:
+    """A WebClient that waits out 429s (Retry-After) and retries dropped connections."""
+    return CountingWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=API_TIMEOUT,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+def count_api_errors(app: App) -> None:
+    """Count failures of the calls listeners make too, not only those on app.client.
+
+    Why: Bolt 1.30 gives each request a fresh plain WebClient copied from app.client's settings
+    (App._init_context), so the subclass above would otherwise see only startup and outbox calls.
+    Re-classing that copy keeps every setting Bolt chose and costs nothing per request.
+    """
+
+    @app.middleware
+    def _counting_client(context: BoltContext, next) -> None:  # type: ignore[no-untyped-def]
+        client = context.get("client")
+        if type(client) is WebClient:
+            client.__class__ = CountingWebClient
+        next()
