@@ -22,6 +22,7 @@ DEFAULT_PORT = 3000
 DEFAULT_REPLIES_PER_MINUTE = 6
 DEFAULT_PHONE_REGION = "US"
 DEFAULT_RETRY_SECONDS = 60
+DEFAULT_SLACK_TIMEOUT = 10
 LOG_FORMATS = ("text", "json")
 APPS_PAGE = "https://api.slack.com/apps"
 _LEVELS = ("CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG")
@@ -74,6 +75,7 @@ class Config:
     phone_region: str = DEFAULT_PHONE_REGION  # how to read numbers typed without +country
     log_format: str = "text"  # "text" for people, "json" for log pipelines
     retry_seconds: int = DEFAULT_RETRY_SECONDS  # between tries of an undelivered escalation
+    slack_timeout: int = DEFAULT_SLACK_TIMEOUT  # seconds Slack gets to answer one Web API call
 
     @property
     def database(self) -> str:
@@ -175,7 +177,8 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         mask_numbers=_switch(get("SMSERROR_MASK_NUMBERS"), "SMSERROR_MASK_NUMBERS", default=True),
         phone_region=_phone_region(get("SMSERROR_PHONE_REGION")),
         log_format=_log_format(get("LOG_FORMAT")),
-        retry_seconds=_retry_seconds(get("SMSERROR_RETRY_SECONDS")),
+        retry_seconds=_seconds(get("SMSERROR_RETRY_SECONDS"), "SMSERROR_RETRY_SECONDS", 60),
+        slack_timeout=_seconds(get("SMSERROR_SLACK_TIMEOUT"), "SMSERROR_SLACK_TIMEOUT", 10),
     )
 
 
@@ -290,13 +293,13 @@ def _log_format(value: str | None) -> str:
     return value.lower()
 
 
-def _retry_seconds(value: str | None) -> int:
+def _seconds(value: str | None, variable: str, default: int) -> int:
     if value is None:
-        return DEFAULT_RETRY_SECONDS
+        return default
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= 86_400:
         raise ConfigError(
-            "SMSERROR_RETRY_SECONDS",
-            f"must be a whole number of seconds from 1 to 86400 (default {DEFAULT_RETRY_SECONDS})"
-            f", got {value[:40]!r}",
+            variable,
+            f"must be a whole number of seconds from 1 to 86400 (default {default}), "
+            f"got {value[:40]!r}",
         )
     return int(value)

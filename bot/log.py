@@ -96,3 +96,13 @@ def configure_logging(
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    logging.getLogger("slack_sdk.web.base_client").addFilter(_one_line_per_failure)
+
+
+def _one_line_per_failure(record: logging.LogRecord) -> bool:
+    """Drop slack_sdk's ERROR for each failed attempt: bot.slack.errors logs the failure once,
+    after the retries, saying what it means; the retries themselves still log at INFO."""
+    return not (
+        record.levelno >= logging.ERROR
+        and record.getMessage().startswith("Failed to send a request to Slack API server")
+    )

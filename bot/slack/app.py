@@ -88,7 +88,7 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
     try:
         shared = build_services(store, config)
         app = build_app(
-            client=web_client(bot_token.reveal(), config.api_url),
+            client=web_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout),
             store=store,
             services=shared,
             signing_secret=signing_secret.reveal() if http else None,

@@ -1,7 +1,10 @@
-"""The Web API client: waits out rate limits, retries dropped connections, counts what failed.
+"""The Web API client: waits out rate limits, retries what is safe to retry, counts failures.
 
-Failures are counted per method after the retry handlers have given up, so one call that fails is
-one count however many attempts it took.
+Retried: 429 (after Retry-After), Slack's 5xx, and connections that never reached Slack
+(refused, unresolvable, connect timeout). Not retried for calls that post: a request that went
+out and got no answer (read timeout, connection dropped), since Slack may have posted it and a
+retry would post it twice. Failures are counted per method after the retries, so one call that
+fails is one count however many attempts it took.
 """
 
 from __future__ import annotations
@@ -16,7 +19,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
 from bot.metrics import count_slack_api_error
@@ -53,15 +60,53 @@ def timed_out(error: BaseException) -> bool:
     return isinstance(reason, TimeoutError)
 
 
-def web_client(token: str, base_url: str) -> CountingWebClient:
-    """A WebClient that waits out 429s (Retry-After) and retries dropped connections."""
+# Methods that create something each time they succeed: retried only when Slack surely never
+# saw the request.
+POSTING = ("chat.postMessage", "chat.postEphemeral", "chat.scheduleMessage", "views.open")
+
+
+def never_reached_slack(error: BaseException | None) -> bool:
+    """A failure before the request was sent: refused, unresolvable host, connect timeout."""
+    return (
+        isinstance(error, URLError)
+        and isinstance(error.reason, (OSError, TimeoutError))
+        and (not isinstance(error.reason, (ConnectionResetError, BrokenPipeError)))
+    )
+
+
+def maybe_sent(error: BaseException) -> bool:
+    """The request may have reached Slack, but no answer came back (timeout, dropped)."""
+    if isinstance(error, SlackApiError) or never_reached_slack(error):
+        return False
+    return isinstance(error, (OSError, http.client.HTTPException))
+
+
+class SafeConnectionRetry(ConnectionErrorRetryHandler):
+    """ConnectionErrorRetryHandler that never repeats a post Slack may already have made."""
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.rstrip("/").endswith(POSTING) and not never_reached_slack(error):
+            return False
+        return super()._can_retry(state=state, request=request, response=response, error=error)
+
+
+def web_client(token: str, base_url: str, *, timeout: float = API_TIMEOUT) -> CountingWebClient:
+    """A WebClient that waits out 429s, retries 5xx and connections that never reached Slack."""
     return CountingWebClient(
         token=token,
         base_url=base_url,
-        timeout=API_TIMEOUT,
+        timeout=timeout,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
+            SafeConnectionRetry(max_retry_count=2),
             RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
 

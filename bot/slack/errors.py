@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import logging
 from collections.abc import Callable
+from http.client import HTTPException
 from typing import Any
 
 from slack_bolt import App
@@ -13,6 +14,7 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.answers import MaybeSent
 from bot.escalations import Forged
 
 log = logging.getLogger(__name__)
@@ -66,6 +68,13 @@ def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None
     if isinstance(error, (StaleAction, Forged)):
         log.warning("%s: stale or forged action: %s", what, error)
         note = STALE
+    elif isinstance(error, MaybeSent):
+        # Not retried, here or by Slack's redelivery (the claim is kept): never posted twice.
+        log.warning("%s: reply may not have been posted (%s); not retried", what, error)
+        note = GENERIC
+    elif isinstance(error, (OSError, HTTPException)):
+        log.error("%s: cannot reach Slack: %s", what, type(error).__name__)
+        note = GENERIC
     elif isinstance(error, SlackApiError):
         code = str(error.response.get("error", ""))
         log.error("%s: Slack refused a call: %s", what, code)

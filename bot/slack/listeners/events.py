@@ -8,8 +8,9 @@ from typing import Any
 from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.answers import Incoming, Reply, Send
+from bot.answers import Incoming, MaybeSent, Reply, Send
 from bot.channels import ChannelSettings
+from bot.slack.client import maybe_sent
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 
@@ -28,7 +29,12 @@ def register(app: App) -> None:
 def poster(client: WebClient) -> Send:
     def send(reply: Reply) -> None:
         thread = {"thread_ts": reply.thread_ts} if reply.thread_ts else {}
-        client.chat_postMessage(channel=reply.channel, **thread, **reply.message.kwargs())
+        try:
+            client.chat_postMessage(channel=reply.channel, **thread, **reply.message.kwargs())
+        except Exception as error:
+            if maybe_sent(error):
+                raise MaybeSent(f"no answer from Slack: {type(error).__name__}") from error
+            raise
 
     return send
 
