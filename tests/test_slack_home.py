@@ -63,3 +63,24 @@ def test_the_messages_tab_publishes_nothing(slack) -> None:
     bot.event(home_opened(OTHER_USER_ID, tab="messages"))
     bot.wait_for_line(f"app_home_opened user={OTHER_USER_ID} tab=messages")
     assert len(api.calls("views.publish")) == before
+
+
+def test_home_shows_the_workspace_top_codes_of_the_week(slack) -> None:
+    api, bot = slack
+    for n, text in enumerate(["30007 again", "30007 once more", "21610 from a customer"]):
+        event = payloads.message_event(text, channel=channel_id())
+        bot.event(event)
+        assert bot.outcome(event["ts"]) == "answered", n
+    bot.event(home_opened(OTHER_USER_ID))
+    bot.wait_for_line(f"app_home_opened user={OTHER_USER_ID} tab=home")
+    [view] = wait_until(
+        lambda: [
+            c.params["view"]
+            for c in api.calls("views.publish")
+            if c.params["user_id"] == OTHER_USER_ID
+        ]
+    )[-1:]
+    shown = json.dumps(view, ensure_ascii=False)
+    # Counted across channels: 30007 twice, 21610 once, in that order.
+    assert "1. *Twilio 30007* Message filtered as spam by the carrier · 2 times" in shown
+    assert "2. *Twilio 21610*" in shown and "· once" in shown
