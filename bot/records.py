@@ -39,19 +39,9 @@ class NewEscalation:
 
 
 @dataclass(frozen=True)
-class EscalationRecord:
-    """A stored escalation and where it stands."""
+class EscalationRecord(NewEscalation):
+    """A stored escalation (what was asked, as NewEscalation) and where it stands."""
 
-    provider: str
-    code: str
-    scope: str | None
-    requester: str
-    source_channel: str
-    source_thread_ts: str | None
-    permalink: str | None
-    examples: tuple[Example, ...]
-    notes: str
-    support_channel: str
     id: int
     state: str  # "open" | "acknowledged" | "resolved"
     support_ts: str | None  # the support-channel post, once delivered
