@@ -73,7 +73,10 @@ __all__ = [
 NOTES_MAX = 2000
 # The catalog allows up to 20 examples; three inputs each stay well inside a view's 100 blocks.
 MAX_ROWS = 20
-_PERMALINK = re.compile(r"https://[^\s<>|\"'`]{1,1000}")
+# Printable ASCII only, as Slack's permalinks are: JSON writes anything else as \uXXXX (six
+# characters each), and a source has to fit private_metadata. No < > | (they end a mrkdwn link)
+# and no quotes or backticks.
+_PERMALINK = re.compile(r"https://(?:(?![<>|\"'`])[!-~]){1,1000}")
 _USER = re.compile(r"[UW][A-Z0-9]{2,30}")
 _SOURCE_KEYS = {"channel", "thread_ts", "permalink", "entry"}
 
@@ -124,7 +127,7 @@ class EscalationSource:
             raise ValueError("escalation metadata is not ours")
         try:
             data = json.loads(metadata)
-        except ValueError:
+        except (ValueError, RecursionError):  # "[[[…" fits the size limit and nests too deep
             data = None
         if not isinstance(data, dict) or set(data) != _SOURCE_KEYS:
             raise ValueError("escalation metadata is not ours")
