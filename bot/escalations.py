@@ -99,9 +99,10 @@ class Escalations:
     def form(self, entry: Entry, *, channel: str, thread_ts: str | None, out: Outbox) -> dict:
         """The modal for one entry, pre-filled with where it came from and where it will go."""
         permalink = out.permalink(channel, thread_ts) if thread_ts else None
-        source = EscalationSource(
-            channel=channel, thread_ts=thread_ts, permalink=permalink, entry_ref=entry_ref(entry)
-        )
+        try:
+            source = EscalationSource(channel, thread_ts, permalink, entry_ref(entry))
+        except ValueError:  # an odd permalink: the form works without the link
+            source = EscalationSource(channel, thread_ts, None, entry_ref(entry))
         return escalation_modal(entry, source, destination=self.destination(channel))
 
     def entry(self, ref: str) -> Entry:
