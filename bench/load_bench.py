@@ -1,6 +1,6 @@
 """Ack latency of the real bot under Slack-signed message events at rising rates, on one core.
 
-Run: .venv/bin/python bench/load_bench.py [--rates 50,100,200,400] [--seconds 5]
+Run: .venv/bin/python bench/load_bench.py [--rates 50,100,200,400] [--seconds 5] [--turns 5]
 
 Starts `python -m bot serve --http` against the Web API stand-in (tests/slack_standin), pinned to
 core 0; this process (load generator and stand-in) runs on core 1. At each rate it sends
@@ -9,9 +9,12 @@ keep-alive connection, so a slow answer never delays the next send): half name a
 ("Twilio 30007 again"), half are chatter, spread over many channels with the reply cap raised, so
 every code gets its reply. It prints p50/p99 ack latency (request written -> response read),
 errors (non-200 or no answer within 10 s), and replies posted (chat.postMessage calls the
-stand-in saw, after waiting for the backlog). The same requests then go to bench/bare_app.py (a
-bare Bolt app, served the same way, same pinning): ours/bare is the ratio of medians. Goals:
-p99 < 50 ms at 200 events/s; ratio <= 1.3. Prints figures, asserts none.
+stand-in saw, after waiting for the backlog). The same requests go to bench/bare_app.py (a
+bare Bolt app, served the same way, same pinning), bare and behind our HTTP layer: ours/bare is
+the ratio of medians. The three servers run side by side and take turns: each rate's seconds are
+split into --turns rounds, and in each round every server gets the same requests, in a rotating
+order, so what else the machine is doing falls on all three alike. Goals: p99 < 50 ms at 200
+events/s; ratio <= 1.3. Prints figures, asserts none.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from slack_standin import BOT_TOKEN, SIGNING_SECRET, SlackWebAPI, payloads, sign
 
 SERVER_CORE, LOAD_CORE = 0, 1
 ANSWER_TIMEOUT = 10.0  # seconds; Slack itself gives up after 3
+SETTLE = 0.2  # seconds after the last reply before the next server's turn
 CHANNELS = [f"C0LOAD{i:04d}" for i in range(500)]
 WITH_CODES = [
     "Twilio 30007 again",
@@ -133,20 +137,25 @@ async def drive(port: int, requests: list[bytes], rate: int, step: Step) -> None
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(request)))
+    step.sent += len(requests)
+    step.seconds += loop.time() - start + 1 / rate  # the span the requests were sent over
     await asyncio.gather(*tasks)
-    step.sent, step.seconds = len(requests), loop.time() - start
     for _, writer in idle:
         writer.close()
 
 
-def run_step(port: int, api: SlackWebAPI, rate: int, seconds: float, seed: int) -> Step:
-    step = Step(rate)
-    bodies, step.expected_replies = message_bodies(int(rate * seconds), random.Random(seed))
-    requests = [signed_request(port, body) for body in bodies]  # signed ahead: valid 5 minutes
+def run_turn(
+    server: Server, api: SlackWebAPI, rate: int, bodies: list[bytes], coded: int, step: Step
+) -> None:
+    """Send the bodies to one server at `rate`; from ours, wait for the replies the `coded` ones
+    ask for, which also keeps its backlog off the core when the next server's turn starts."""
+    requests = [signed_request(server.port, body) for body in bodies]  # valid 5 minutes
     posted = len(api.calls("chat.postMessage"))
-    asyncio.run(drive(port, requests, rate, step))
-    step.replies = wait_for_replies(api, posted, step.expected_replies) - posted
-    return step
+    asyncio.run(drive(server.port, requests, rate, step))
+    if server.replies:
+        step.expected_replies += coded
+        step.replies += wait_for_replies(api, posted, coded) - posted
+    time.sleep(SETTLE)  # the last replies' log lines, the last keep-alive connections closing
 
 
 def wait_for_replies(api: SlackWebAPI, before: int, expected: int, quiet: float = 3.0) -> int:
@@ -169,8 +178,10 @@ def wait_for_replies(api: SlackWebAPI, before: int, expected: int, quiet: float 
 class Server:
     """A server process pinned to one core, its output in a file (a pipe could fill and stall)."""
 
-    def __init__(self, cmd: list[str], env: dict[str, str], port: int, log: Path) -> None:
-        self.port = port
+    def __init__(
+        self, cmd: list[str], env: dict[str, str], port: int, log: Path, *, replies: bool
+    ) -> None:
+        self.port, self.replies = port, replies
         self.log = log.open("w")
         self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self.log, stderr=self.log)
         pin(self.proc.pid, SERVER_CORE)
@@ -213,23 +224,46 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def measure(name: str, cmd: list[str], env: dict, api: SlackWebAPI, args, tmp: Path) -> list[Step]:
+def measure(
+    servers: dict[str, Server], api: SlackWebAPI, args: argparse.Namespace
+) -> dict[str, list[Step]]:
+    """Per rate, `turns` rounds; in each round every server gets the same requests in turn, in
+    an order that rotates: no server always goes first, and whatever else the machine is doing
+    falls on all of them alike."""
+    names = list(servers)
+    for name in names:  # warm up: first-request imports, SQLite pages
+        bodies, coded = message_bodies(50, random.Random(0))
+        run_turn(servers[name], api, 50, bodies, coded, Step(50))
+    steps: dict[str, list[Step]] = {name: [] for name in names}
+    for rate in args.rates:
+        step = {name: Step(rate) for name in names}
+        for turn in range(args.turns):
+            n = round(rate * args.seconds / args.turns)
+            bodies, coded = message_bodies(n, random.Random(rate * 1000 + turn))
+            for name in names[turn % len(names) :] + names[: turn % len(names)]:
+                run_turn(servers[name], api, rate, bodies, coded, step[name])
+        for name in names:
+            steps[name].append(step[name])
+    return steps
+
+
+def start(name: str, cmd: list[str], env: dict[str, str], tmp: Path) -> Server:
     port = free_port()
-    server = Server([*cmd, "--port", str(port)], env, port, tmp / f"{name}.log")
-    try:
-        run_step(port, api, 50, 1.0, seed=0)  # warm up: first-request imports, SQLite pages
-        return [run_step(port, api, r, args.seconds, seed=r) for r in args.rates]
-    finally:
-        server.stop()
+    log = tmp / f"{name}.log"
+    return Server([*cmd, "--port", str(port)], env, port, log, replies=name == "ours")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rates", default="50,100,200,400")
     parser.add_argument("--seconds", type=float, default=5.0, help="per rate (at most 10)")
+    parser.add_argument(
+        "--turns", type=int, default=5, help="rounds the seconds of each rate are split into"
+    )
     args = parser.parse_args()
     args.rates = [int(r) for r in args.rates.split(",")]
     args.seconds = min(args.seconds, 10.0)
+    args.turns = max(1, args.turns)
     if len(os.sched_getaffinity(0)) < 2:
         raise SystemExit("load bench needs two cores: one for the server, one for the load")
     os.sched_setaffinity(0, {LOAD_CORE})
@@ -246,11 +280,17 @@ def main() -> None:
             "SMSERROR_REPLIES_PER_MINUTE": "100000",  # and 500 channels: no reply is capped
         }
         bot = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
-        ours = measure("ours", bot, env, api, args, Path(tmp))
         bare_cmd = [sys.executable, str(REPO / "bench" / "bare_app.py")]
-        layer = measure("layer", [*bare_cmd, "--our-http"], env, api, args, Path(tmp))
-        bare = measure("bare", bare_cmd, env, api, args, Path(tmp))
-    report(ours, layer, bare, args.seconds)
+        commands = {"ours": bot, "layer": [*bare_cmd, "--our-http"], "bare": bare_cmd}
+        servers: dict[str, Server] = {}
+        try:
+            for name, cmd in commands.items():
+                servers[name] = start(name, cmd, env, Path(tmp))
+            steps = measure(servers, api, args)
+        finally:
+            for server in servers.values():
+                server.stop()
+    report(steps["ours"], steps["layer"], steps["bare"], args.seconds)
 
 
 def report(ours: list[Step], layer: list[Step], bare: list[Step], seconds: float) -> None:

@@ -10,16 +10,31 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import Insert, func, select
+from sqlalchemy import Engine, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.records import EntryKey
+from bot.store.inserts import insert_new
 from bot.store.models import Sighting, as_utc, utcnow
 
 _UNIQUE = ("message_key", "provider", "code", "scope")
 
+# Asked for each code of each message with a code: Core, built once (see bot.store.claims).
+_SEEN_SINCE = (
+    select(func.count())
+    .select_from(Sighting)
+    .where(
+        Sighting.channel_id == bindparam("channel_id"),
+        Sighting.provider == bindparam("provider"),
+        Sighting.code == bindparam("code"),
+        Sighting.scope == bindparam("scope"),
+        Sighting.seen_at >= bindparam("since"),
+    )
+)
+
 
 class Sightings:
+    engine: Engine
     _session: sessionmaker[Session]
 
     def record_sightings(
@@ -45,33 +60,23 @@ class Sightings:
         ]
         if not rows:
             return 0
-        with self._session.begin() as session:
-            # One statement that skips duplicates: a row already there does not abort the rest,
-            # as an IntegrityError would.
-            insert = _insert_skipping_duplicates(session.get_bind().dialect.name)
-            # SQLAlchemy keeps an INSERT's rowcount (the rows it added) only when asked to.
-            added = session.execute(insert.values(rows).execution_options(preserve_rowcount=True))
-            return added.rowcount
+        # One statement that skips duplicates: a row already there does not abort the rest,
+        # as an IntegrityError would.
+        with self.engine.begin() as conn:
+            return insert_new(conn, Sighting.__table__, _UNIQUE, rows)
 
     def sightings(self, channel_id: str, key: EntryKey, since: datetime) -> int:
         """How many messages in the channel showed this entry since then."""
         provider, code, scope = key
-        since = as_utc(since)
-        with self._session() as session:
-            return (
-                session.scalar(
-                    select(func.count())
-                    .select_from(Sighting)
-                    .where(
-                        Sighting.channel_id == channel_id,
-                        Sighting.provider == provider,
-                        Sighting.code == code,
-                        Sighting.scope == (scope or ""),
-                        Sighting.seen_at >= since,
-                    )
-                )
-                or 0
-            )
+        asked = {
+            "channel_id": channel_id,
+            "provider": provider,
+            "code": code,
+            "scope": scope or "",
+            "since": as_utc(since),
+        }
+        with self.engine.connect() as conn:
+            return conn.execute(_SEEN_SINCE, asked).scalar() or 0
 
     def top_codes(
         self,
@@ -96,16 +101,3 @@ class Sightings:
         )
         with self._session() as session:
             return [((p, c, s or None), n) for p, c, s, n in session.execute(query)]
-
-
-def _insert_skipping_duplicates(dialect: str) -> Insert:
-    """INSERT … ON CONFLICT DO NOTHING, which both databases the bot runs on understand."""
-    # Imported here: loading the PostgreSQL dialect costs a SQLite-only start ~50 ms.
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    table = Sighting.__table__
-    if dialect == "postgresql":
-        return postgresql.insert(table).on_conflict_do_nothing(index_elements=_UNIQUE)
-    if dialect == "sqlite":
-        return sqlite.insert(table).on_conflict_do_nothing(index_elements=_UNIQUE)
-    raise NotImplementedError(f"sightings need SQLite or PostgreSQL, not {dialect}")

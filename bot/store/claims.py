@@ -1,0 +1,92 @@
+"""The Store's claims and thread memory: which messages were answered, which entries each thread
+has heard.
+
+A claim is one INSERT that the table's unique key lets through once (bot.store.inserts): two
+threads (or two processes) racing for the same message both try, exactly one row lands, and the
+other learns it lost. A read-then-write check would let both through.
+
+These run for every message with a code, so they go through SQLAlchemy Core on a plain
+connection, with statements built once: the ORM's unit of work costs more than the query.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Engine, bindparam, delete, select
+
+from bot.records import EntryKey
+from bot.store.inserts import insert_new
+from bot.store.models import AnsweredMessage, ThreadCode
+
+_MESSAGE_KEY = ("claim_key",)
+_THREAD_KEY = ("channel_id", "thread_ts", "provider", "code", "scope")
+
+_EXPLAINED = select(ThreadCode.provider, ThreadCode.code, ThreadCode.scope).where(
+    ThreadCode.channel_id == bindparam("channel_id"),
+    ThreadCode.thread_ts == bindparam("thread_ts"),
+)
+_RELEASE_MESSAGE = delete(AnsweredMessage).where(AnsweredMessage.claim_key == bindparam("key"))
+_RELEASE_CODE = delete(ThreadCode).where(
+    *(getattr(ThreadCode, column) == bindparam(column) for column in _THREAD_KEY)
+)
+
+
+class Claims:
+    engine: Engine
+
+    # -- answered messages -------------------------------------------------------------------
+
+    def claim_message(self, key: str, channel_id: str) -> bool:
+        """True exactly once per key, however many deliveries, threads or restarts ask."""
+        row = {"claim_key": key, "channel_id": channel_id}
+        with self.engine.begin() as conn:
+            return insert_new(conn, AnsweredMessage.__table__, _MESSAGE_KEY, [row]) == 1
+
+    def release_message(self, key: str) -> None:
+        """Undo a claim whose answer could not be sent, so a retry may answer."""
+        with self.engine.begin() as conn:
+            conn.execute(_RELEASE_MESSAGE, {"key": key})
+
+    # -- thread memory -----------------------------------------------------------------------
+
+    def explained(self, channel_id: str, thread_ts: str) -> set[EntryKey]:
+        """Every entry already explained in this thread."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(_EXPLAINED, {"channel_id": channel_id, "thread_ts": thread_ts})
+            return {(p, c, s or None) for p, c, s in rows}
+
+    def claim_codes(
+        self, channel_id: str, thread_ts: str, keys: Iterable[EntryKey]
+    ) -> list[EntryKey]:
+        """Record entries as explained in the thread; returns those that were not already.
+
+        One transaction per entry, as each is its own claim: two messages racing in one thread
+        with the same codes in another order can never wait on each other.
+        """
+        won = []
+        for key in dict.fromkeys(keys):
+            row = _thread_row(channel_id, thread_ts, key)
+            with self.engine.begin() as conn:
+                if insert_new(conn, ThreadCode.__table__, _THREAD_KEY, [row]) == 1:
+                    won.append(key)
+        return won
+
+    def release_codes(self, channel_id: str, thread_ts: str, keys: Sequence[EntryKey]) -> None:
+        if not keys:
+            return
+        with self.engine.begin() as conn:
+            for key in keys:
+                conn.execute(_RELEASE_CODE, _thread_row(channel_id, thread_ts, key))
+
+
+def _thread_row(channel_id: str, thread_ts: str, key: EntryKey) -> dict[str, str]:
+    provider, code, scope = key
+    # "" rather than NULL for no scope: NULLs never collide in a unique key (bot.store.models).
+    return {
+        "channel_id": channel_id,
+        "thread_ts": thread_ts,
+        "provider": provider,
+        "code": code,
+        "scope": scope or "",
+    }
