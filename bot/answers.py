@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from bot.cards.blocks import help_message, lookup_reply, matches_reply
+from bot.cards.ids import is_dm
 from bot.cards.message import Message
 from bot.catalog import Entry
 from bot.channels import ChannelSettings
@@ -195,11 +196,11 @@ class Answers:
                 message = matches_reply(entries, note=note)
             else:
                 message, outcome = lookup_reply(answer), "no-match"
-        thread = msg.thread_ts if msg.channel.startswith("D") else msg.thread
+        thread = msg.thread_ts if is_dm(msg.channel) else msg.thread
         claimed = self.store.claim_codes(msg.channel, msg.thread, [e.key for e in entries])
         reply = Reply(msg.channel, thread, message, tuple(entries))
         self._send(reply, msg, send, claimed, limited=False)
-        count_reply("dm" if msg.channel.startswith("D") else "mention")
+        count_reply("dm" if is_dm(msg.channel) else "mention")
         return outcome
 
     def _sighted(self, msg: Incoming, entries: Sequence[Entry]) -> None:

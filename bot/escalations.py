@@ -27,7 +27,7 @@ from bot.cards.escalations import (
     read_escalation_submission,
     support_message,
 )
-from bot.cards.ids import entry_ref, is_channel, parse_ref
+from bot.cards.ids import entry_ref, is_channel, is_dm, parse_ref
 from bot.cards.message import Message
 from bot.catalog import Catalog, Entry
 from bot.escalation import recurrence
@@ -216,7 +216,7 @@ class Escalations:
 
     def _tell(self, record: EscalationRecord, message: Message, out: Outbox) -> None:
         """A note for the requester: in the source thread, else in their DM with the bot."""
-        if record.source_thread_ts or record.source_channel.startswith("D"):
+        if record.source_thread_ts or is_dm(record.source_channel):
             channel, thread = record.source_channel, record.source_thread_ts
         else:
             channel, thread = record.requester, None  # posting to a user id lands in the DM

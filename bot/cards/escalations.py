@@ -29,6 +29,7 @@ from bot.cards.ids import (
     example_time_block,
     example_to_block,
     is_conversation,
+    is_dm,
     is_ts,
     parse_ref,
 )
@@ -148,7 +149,7 @@ def _user(user_id: str) -> str:
 
 
 def _where(conversation: str) -> str:
-    if conversation.startswith("D") and is_conversation(conversation):
+    if is_dm(conversation) and is_conversation(conversation):
         return "a direct message"
     return f"<#{conversation}>" if is_conversation(conversation) else escape(conversation)
 

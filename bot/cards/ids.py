@@ -120,3 +120,8 @@ def is_conversation(value: object) -> bool:
 
 def is_ts(value: object) -> bool:
     return isinstance(value, str) and _TS.fullmatch(value) is not None
+
+
+def is_dm(value: object) -> bool:
+    """True for a direct-message conversation id (D…): no threads of its own to answer in."""
+    return isinstance(value, str) and value.startswith("D")

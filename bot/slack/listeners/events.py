@@ -10,6 +10,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.answers import Incoming, MaybeSent, Reply, Send
+from bot.cards.ids import is_dm
 from bot.channels import ChannelSettings
 from bot.slack.client import maybe_sent
 from bot.slack.services import services
@@ -81,8 +82,8 @@ def _answer(
         edit_ts=event.get("ts") if edited else None,
     )
     send = poster(client)
-    is_dm = event.get("channel_type") == "im" or channel.startswith("D")
-    if not edited and (is_dm or mentions(text, context.bot_user_id)):
+    direct = event.get("channel_type") == "im" or is_dm(channel)
+    if not edited and (direct or mentions(text, context.bot_user_id)):
         # A mention also arrives as app_mention; both paths claim the same key, one answers.
         question = without_mention(text, context.bot_user_id)
         return shared.answers.asked(incoming, question, settings, send)
