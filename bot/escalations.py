@@ -27,7 +27,7 @@ from bot.cards.escalations import (
     read_escalation_submission,
     support_message,
 )
-from bot.cards.ids import entry_ref, is_channel, is_dm, parse_ref
+from bot.cards.ids import Forged, entry_for, entry_ref, is_channel, is_dm
 from bot.cards.message import Message
 from bot.catalog import Catalog, Entry
 from bot.escalation import recurrence
@@ -51,10 +51,6 @@ class Outbox(Protocol):
     def permalink(self, channel: str, ts: str) -> str | None: ...
 
     def is_member(self, channel: str, user: str) -> bool: ...
-
-
-class Forged(ValueError):
-    """A button value or modal metadata we did not make (or that names what no longer exists)."""
 
 
 @dataclass(frozen=True)
@@ -107,13 +103,7 @@ class Escalations:
 
     def entry(self, ref: str) -> Entry:
         """The entry a button or modal names; Forged when it is not one of ours."""
-        try:
-            found = self.catalog.get(*parse_ref(ref))
-        except ValueError as error:
-            raise Forged(str(error)) from error
-        if found is None:
-            raise Forged(f"no catalog entry {ref!r}")
-        return found
+        return entry_for(self.catalog, ref)
 
     def submit(self, metadata: str, state_values: Any, user: str) -> Submitted:
         """Check the answers; store the escalation when they hold. Forged: bad metadata."""

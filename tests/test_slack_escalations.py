@@ -3,6 +3,7 @@ and Resolve → notes in the thread; recurrence notes; /smserror stats and escal
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -253,18 +254,31 @@ def test_stats_shows_the_channel_top_codes(slack) -> None:
 def test_a_forged_escalation_form_is_refused(slack) -> None:
     api, bot = slack
     _, view = open_form(api, bot, channel_id())
-    forged = {**view, "private_metadata": '{"e": "twilio|99999|", "c": "C1"}'}
-    url = api.response_url("views")
-    body = payloads.view_submission(
-        view["callback_id"],
-        state_for(view, GOOD),
-        private_metadata=forged["private_metadata"],
-        response_urls=[
-            {"response_url": url, "channel_id": "C1", "block_id": "b", "action_id": "a"}
-        ],
-    )
-    assert bot.post(body)[0] == 200
-    bot.wait_for_line("stale or forged")
+    before = len(posts(api, SUPPORT))
+    # Our own metadata naming an entry the catalog lacks, and metadata that is not ours at all.
+    ours = json.loads(view["private_metadata"])
+    for metadata in (
+        json.dumps({**ours, "entry": "twilio|99999|"}),
+        '{"e": "twilio|99999|", "c": "C1"}',
+    ):
+        refused = len([x for x in bot.output.splitlines() if "stale or forged" in x])
+        url = api.response_url("views")
+        body = payloads.view_submission(
+            view["callback_id"],
+            state_for(view, GOOD),
+            private_metadata=metadata,
+            response_urls=[
+                {"response_url": url, "channel_id": "C1", "block_id": "b", "action_id": "a"}
+            ],
+        )
+        assert bot.post(body)[0] == 200
+        wait_until(
+            lambda refused=refused: [x for x in bot.output.splitlines() if "stale or forged" in x][
+                refused:
+            ]
+        )
+        bot.wait_for_line("stale or forged")
+    assert len(posts(api, SUPPORT)) == before  # nothing stored or posted for either
 
 
 # -- helpers ------------------------------------------------------------------------------------

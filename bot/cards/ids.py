@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.cards.limits import ACTION_ID, check_value
-from bot.catalog import Entry
+from bot.catalog import Catalog, Entry
 
 # Entry.key: (provider, code, scope). The same alias as bot.store.EntryKey, spelled here so the
 # cards never import the database layer.
@@ -76,6 +76,21 @@ def parse_ref(value: str) -> tuple[str, str, str | None]:
     if not found:
         raise ValueError(f"not an entry reference (provider|code|scope): {str(value)[:80]!r}")
     return found["provider"], found["code"], found["scope"]
+
+
+class Forged(ValueError):
+    """A button value or modal metadata we did not make (or that names what no longer exists)."""
+
+
+def entry_for(catalog: Catalog, ref: object) -> Entry:
+    """The catalog entry a button's entry_ref names; Forged when it names none of ours."""
+    try:
+        found = catalog.get(*parse_ref(ref))  # type: ignore[arg-type]
+    except ValueError as error:
+        raise Forged(str(error)) from error
+    if found is None:
+        raise Forged(f"no catalog entry {str(ref)[:80]!r}")
+    return found
 
 
 def details_action(entry: Entry) -> str:

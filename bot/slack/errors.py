@@ -15,7 +15,7 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.answers import MaybeSent
-from bot.escalations import Forged
+from bot.cards.ids import Forged
 
 log = logging.getLogger(__name__)
 

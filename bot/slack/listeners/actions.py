@@ -16,11 +16,11 @@ from bot.cards.blocks import (
     SETTINGS_OPEN_PATTERN,
     SUGGEST_PATTERN,
     entry_card,
-    parse_ref,
     settings_modal,
 )
-from bot.cards.ids import is_channel
-from bot.catalog import Entry, default_catalog
+from bot.cards.ids import entry_for, is_channel
+from bot.catalog import default_catalog
+from bot.slack.clicks import clicked_channel, thread_kwargs
 from bot.slack.errors import StaleAction, reported
 from bot.slack.services import services
 
@@ -42,14 +42,12 @@ def on_share(
 ) -> None:
     """Post the card for everyone, then take the private copy away."""
     ack()
-    entry = _entry(action)
+    entry = entry_for(default_catalog(), action.get("value", ""))
     container = body.get("container") or {}
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    if not channel:
-        raise StaleAction("share clicked outside a conversation")
+    channel = clicked_channel(body, "share")
     who = (body.get("user") or {}).get("name") or "someone"
     card = entry_card(entry, note=f"Shared by {who}")
-    thread = _thread_of(body)
+    thread = thread_kwargs(body)
     try:
         client.chat_postMessage(channel=channel, **thread, **card.kwargs())
     except SlackApiError as error:
@@ -96,24 +94,6 @@ def on_settings_open(
     log.info("action settings_open channel=%s", channel)
 
 
-def _entry(action: dict[str, Any]) -> Entry:
-    try:
-        provider, code, scope = parse_ref(action.get("value", ""))
-    except ValueError as error:
-        raise StaleAction(str(error)) from error
-    entry = default_catalog().get(provider, code, scope)
-    if entry is None:
-        raise StaleAction(f"no entry {provider} {code} {scope or ''} in the catalog")
-    return entry
-
-
-def _thread_of(body: dict[str, Any]) -> dict[str, str]:
-    """thread_ts of the message clicked on, so answers stay in its thread."""
-    container = body.get("container") or {}
-    thread = container.get("thread_ts") or (body.get("message") or {}).get("thread_ts")
-    return {"thread_ts": thread} if thread else {}
-
-
 def _card_privately(
     body: dict[str, Any],
     action: dict[str, Any],
@@ -123,7 +103,7 @@ def _card_privately(
     replace: bool,
 ) -> None:
     """The button's entry as a full card that only the clicker sees."""
-    entry = _entry(action)
+    entry = entry_for(default_catalog(), action.get("value", ""))
     card = entry_card(entry, share=True)
     container = body.get("container") or {}
     if container.get("is_ephemeral"):
@@ -132,9 +112,9 @@ def _card_privately(
     else:
         # A message everyone sees (a thread reply): answer just the clicker, in its thread.
         client.chat_postEphemeral(
-            channel=container.get("channel_id") or body["channel"]["id"],
+            channel=clicked_channel(body, str(action.get("action_id"))),
             user=body["user"]["id"],
-            **_thread_of(body),
+            **thread_kwargs(body),
             **card.kwargs(),
         )
     log.info("action %s entry=%s", action.get("action_id"), entry.label)

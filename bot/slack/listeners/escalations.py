@@ -14,9 +14,10 @@ from bot.cards.ids import (
     ACTION_ESCALATION_RESOLVE,
     CALLBACK_ESCALATION,
     ESCALATE_PATTERN,
+    Forged,
 )
-from bot.escalations import Forged
-from bot.slack.errors import StaleAction, reported
+from bot.slack.clicks import clicked_channel, clicked_thread
+from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.services import services
 
@@ -122,13 +123,11 @@ def _source(body: dict[str, Any]) -> tuple[str, str | None]:
     container = body.get("container") or {}
     if container.get("type") == "view":
         return _view_source(body)
-    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
-    if not channel:
-        raise StaleAction("escalate clicked outside a conversation")
-    message = body.get("message") or {}
-    thread = container.get("thread_ts") or message.get("thread_ts")
+    channel = clicked_channel(body, "escalate")
+    thread = clicked_thread(body)
     if not thread and not container.get("is_ephemeral"):
-        thread = container.get("message_ts") or message.get("ts")  # a top-level post
+        # A top-level post starts its own thread.
+        thread = container.get("message_ts") or (body.get("message") or {}).get("ts")
     return channel, thread
 
 
