@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from bot.cards.blocks import help_message, lookup_reply, matches_reply
+from bot.cards.blocks import help_message, lookup_reply, matches_reply, words_note
 from bot.cards.ids import is_dm
 from bot.cards.message import Message
 from bot.catalog import Entry
@@ -22,7 +22,7 @@ from bot.channels import ChannelSettings
 from bot.detect import detect
 from bot.escalation import recurrence
 from bot.escape import unescape
-from bot.lookup import EXACT, Answer, best_entries, lookup
+from bot.lookup import Answer, best_entries, lookup
 from bot.metrics import count_detections, count_reply
 from bot.store import EntryKey, Store
 
@@ -187,14 +187,13 @@ class Answers:
         elif asks_for_help(question):
             message, outcome = help_message(), "help"
         else:
-            answer: Answer = lookup(unescape(question))
+            answer: Answer = lookup(unescape(question), prefer=settings.providers)
             entries = list(best_entries(answer))
             if entries:
                 # matches_reply, not lookup_reply: this reply is public, so no Share buttons.
-                fuzzy = answer.hits[0].score < EXACT
-                note = f"Closest match for “{answer.query}”" if fuzzy else None
-                message = matches_reply(entries, note=note)
+                message = matches_reply(entries, note=words_note(answer))
             else:
+                # A code we do not hold is said to be unknown; near codes are suggestions.
                 message, outcome = lookup_reply(answer), "no-match"
         thread = msg.thread_ts if is_dm(msg.channel) else msg.thread
         claimed = self.store.claim_codes(msg.channel, msg.thread, [e.key for e in entries])

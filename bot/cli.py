@@ -7,7 +7,7 @@ import json
 import sys
 from collections.abc import Sequence
 
-from bot.cards.text import entry_text, suggestions_text
+from bot.cards.text import entry_text, no_answer_text
 from bot.catalog import CatalogError, default_catalog, lint
 from bot.config import Config, ConfigError, load_config
 
@@ -26,7 +26,8 @@ def cmd_lookup(args: argparse.Namespace) -> int:
     elif answer.hits:
         print("\n\n".join(entry_text(h.entry) for h in answer.hits[: args.limit]))
     else:
-        print(suggestions_text(answer.query, list(answer.suggestions)), file=sys.stderr)
+        print(no_answer_text(answer), file=sys.stderr)
+    # 0 only for an answer: an exact code or name, or ranked words; suggestions alone are 1.
     return 0 if answer.hits else 1
 
 

@@ -181,14 +181,15 @@ class Escalations:
     # -- acknowledge and resolve -------------------------------------------------------------
 
     def move(self, value: str, to: str, user: str, out: Outbox) -> str:
-        """Acknowledge or resolve from the support message's buttons; returns the outcome."""
+        """Acknowledge or resolve from the support message's buttons; returns the outcome
+        ("not-a-member:C…" names the support channel the clicker is not in)."""
         if to not in STATES:
             raise ValueError(f"unknown escalation state {to!r}")
         record = self.store.escalation(_id(value))
         if record is None:
             raise Forged(f"no escalation {value!r}")
         if not out.is_member(record.support_channel, user):
-            return "not-a-member"
+            return f"not-a-member:{record.support_channel}"
         moved = self.store.move_escalation(record.id, to=to, by=user)
         if moved is None:
             return "unchanged"  # a second click, or someone else was quicker
@@ -199,14 +200,28 @@ class Escalations:
         log.info("escalation %s %s by %s", moved.short_id, to, user)
         return to
 
-    def open_list(self) -> Message:
-        return escalations_list(self.store.open_escalations(), self.catalog)
+    def open_list(self, user: str, visible: Callable[[str], bool]) -> Message:
+        """The open escalations `user` may see: asked for by them, or from or to a channel
+        they are in (`visible`). Another channel's escalations name its people and codes."""
+        shown = [
+            r
+            for r in self.store.open_escalations()
+            if r.requester == user or visible(r.source_channel) or visible(r.support_channel)
+        ]
+        return escalations_list(shown, self.catalog)
 
     # -- plumbing ----------------------------------------------------------------------------
 
     def _tell(self, record: EscalationRecord, message: Message, out: Outbox) -> None:
-        """A note for the requester: in the source thread, else in their DM with the bot."""
-        if record.source_thread_ts or is_dm(record.source_channel):
+        """A note for the requester: in the source thread, else in their DM with the bot.
+
+        Only into a channel the requester is in: the modal's metadata names the source
+        channel, and a note must never carry an escalation into a channel they cannot see.
+        """
+        in_source = is_dm(record.source_channel) or out.is_member(
+            record.source_channel, record.requester
+        )
+        if in_source and (record.source_thread_ts or is_dm(record.source_channel)):
             channel, thread = record.source_channel, record.source_thread_ts
         else:
             channel, thread = record.requester, None  # posting to a user id lands in the DM
@@ -214,6 +229,18 @@ class Escalations:
             out.post(channel, message, thread_ts=thread)
         except Exception as error:  # the escalation itself is safe; only the note is lost
             log.warning("escalation %s: note not posted: %s", record.short_id, error)
+
+
+def visible_to(out: Outbox, user: str) -> Callable[[str], bool]:
+    """Whether `user` is in a channel, asked of Slack once per channel for one request."""
+    known: dict[str, bool] = {}
+
+    def visible(channel: str) -> bool:
+        if channel not in known:
+            known[channel] = bool(channel) and out.is_member(channel, user)
+        return known[channel]
+
+    return visible
 
 
 def describe_failure(error: Exception) -> str:

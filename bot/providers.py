@@ -28,12 +28,19 @@ class ProviderWords:
         return self.spellings.get(spelling(word))
 
 
-def provider_words(providers: Mapping[str, str]) -> ProviderWords:
-    """The words for `providers` (slug -> display name): each slug and name, split or not."""
+def provider_words(
+    providers: Mapping[str, str], also: Mapping[str, tuple[str, ...]] | None = None
+) -> ProviderWords:
+    """The words for `providers` (slug -> display name): each slug and name, split or not.
+
+    `also` adds other names that stand for a provider (slug -> names): a CRM with no codes of
+    its own that sends through it ("Aesthetix CRM" -> twilio).
+    """
     patterns: set[str] = set()
     spellings: dict[str, str] = {}
+    extra = also or {}
     for slug, name in providers.items():
-        for form in {slug, name}:
+        for form in {slug, name, *extra.get(slug, ())}:
             patterns.add(r"[\s-]?".join(re.escape(p) for p in CAMEL_PARTS.split(form)))
             spellings[spelling(form)] = slug
     alternatives = "|".join(sorted(patterns, key=len, reverse=True)) or "(?!)"

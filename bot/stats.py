@@ -3,7 +3,7 @@ workspace's top codes for App Home. Counts come from the store's sightings."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from bot.cards.escalations import stats_message
@@ -26,9 +26,16 @@ def channel_stats(
     return stats_message(channel, days, _entries(catalog, current), dict(before))
 
 
-def workspace_top(store: Store, catalog: Catalog, *, now: datetime) -> list[tuple[Entry, int]]:
-    """App Home's "top error codes this week", across every channel."""
-    return _entries(catalog, store.top_codes(now - timedelta(days=HOME_DAYS), now, limit=5))
+def workspace_top(
+    store: Store, catalog: Catalog, *, now: datetime, visible: Callable[[str], bool]
+) -> list[tuple[Entry, int]]:
+    """App Home's "top error codes this week", across the channels `visible` lets the person
+    see: codes seen in a private channel are not told to someone outside it."""
+    since = now - timedelta(days=HOME_DAYS)
+    channels = [c for c in store.sighting_channels(since, now) if visible(c)]
+    if not channels:
+        return []
+    return _entries(catalog, store.top_codes(since, now, channel_ids=channels, limit=5))
 
 
 def _entries(catalog: Catalog, rows: Sequence[tuple[EntryKey, int]]) -> list[tuple[Entry, int]]:

@@ -22,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from slack_standin import BOT_TOKEN, SIGNING_SECRET, SlackWebAPI, payloads, post
+from slack_standin import BOT_TOKEN, SIGNING_SECRET, SlackWebAPI, ids, payloads, post
 
 T = TypeVar("T")
 
@@ -44,7 +44,9 @@ def free_port() -> int:
 
 def channel_id() -> str:
     """A fresh channel per test: thread memory, settings and the rate cap never leak across."""
-    return "C0T" + "".join(random.choices(string.ascii_uppercase + string.digits, k=8))
+    return ids.TEST_CHANNEL_PREFIX + "".join(
+        random.choices(string.ascii_uppercase + string.digits, k=8)
+    )
 
 
 class BotProcess:
@@ -211,7 +213,11 @@ def blocks_text(params: dict) -> str:
 
 
 def settings_state(
-    *, auto_reply: bool = True, providers: Sequence[str] = (), answer_bots: bool = False
+    *,
+    auto_reply: bool = True,
+    providers: Sequence[str] = (),
+    answer_bots: bool = False,
+    support_channel: str | None = None,
 ) -> dict:
     """view.state.values of a submitted settings modal, as Slack sends them."""
 
@@ -234,7 +240,10 @@ def settings_state(
         },
         "answer_bots": {"answer_bots": radio(answer_bots)},
         "support_channel": {
-            "support_channel": {"type": "conversations_select", "selected_conversation": None}
+            "support_channel": {
+                "type": "conversations_select",
+                "selected_conversation": support_channel,
+            }
         },
     }
 

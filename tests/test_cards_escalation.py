@@ -118,7 +118,7 @@ def test_compact_cards_put_escalate_beside_details_and_share():
 def test_escalate_ids_are_unique_across_the_catalog():
     ids = [b["action_id"] for e in CATALOG for b in escalate_buttons(compact_card(e))]
     assert len(ids) == len(set(ids)) == sum(1 for e in CATALOG if e.escalation)
-    assert len(ids) == 36
+    assert len(ids) >= 36  # the seed entries with guidance, plus the references' own
 
 
 RECURRING = "The third Twilio 30007 in this channel in 7 days — enough to escalate."

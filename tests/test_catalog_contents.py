@@ -237,7 +237,8 @@ def test_counts_per_provider():
     by_provider: dict[str, int] = {}
     for entry in default_catalog():
         by_provider[entry.provider] = by_provider.get(entry.provider, 0) + 1
-    assert by_provider["twilio"] == 26
+    # Twilio grew from the seeds' 26 to its whole dictionary (tests/test_catalog_coverage.py).
+    assert by_provider["twilio"] >= 26 + 247
     assert by_provider["telnyx"] == 52
     assert by_provider["smsfactory"] == 20
     smspartner = len([k for k in expected() if k[0] == "smspartner"])
@@ -255,14 +256,24 @@ def test_twilio_escalation_figures_are_exact(code, min_examples, window_hours, w
     assert escalation.collect
 
 
+# Figures from the providers' own references, each checked against its text: Twilio's
+# dictionary asks for 3 or more 30450 SIDs from the last 24 hours; Plivo's error-code post asks
+# for examples from the last 72 hours for 1000.
+REFERENCE_FIGURES = {("twilio", "30450"): (3, 24), ("plivo", "1000"): (None, 72)}
+
+
 def test_no_invented_escalation_figures():
     """Only the codes above have figures; elsewhere the sources give none."""
     with_figures = {
-        e.code
+        (e.provider, e.code)
         for e in default_catalog()
         if e.escalation and (e.escalation.min_examples or e.escalation.window_hours)
     }
-    assert with_figures == {c for c, m, w, _ in TWILIO_ESCALATION if m or w}
+    seeds = {("twilio", c) for c, m, w, _ in TWILIO_ESCALATION if m or w}
+    assert with_figures == seeds | set(REFERENCE_FIGURES)
+    for (provider, code), (least, hours) in REFERENCE_FIGURES.items():
+        escalation = get(provider, code).escalation
+        assert (escalation.min_examples, escalation.window_hours) == (least, hours)
 
 
 @pytest.mark.parametrize(("code", "name", "permanent"), HLR_ERRORS)
@@ -307,6 +318,8 @@ def test_smspartner_992_sits_in_the_send_table():
 
 
 def test_every_entry_names_its_sources():
+    """A seed document's id or a reference page's URL (which URLs: test_catalog_coverage)."""
     known = {"000", "001", "002", "003", "004"}
     for entry in default_catalog():
-        assert set(entry.sources) <= known, entry.key
+        assert entry.sources, entry.key
+        assert all(s in known or s.startswith("https://") for s in entry.sources), entry.key

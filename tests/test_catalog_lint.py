@@ -176,3 +176,39 @@ def test_bad_operator_catalog_stops_lookup_with_a_clear_message(tmp_path):
     assert result.returncode == 2
     assert "field 'category'" in result.stderr
     assert "smserror catalog lint" in result.stderr
+
+
+def test_linting_a_built_in_file_reads_it_once():
+    from bot.catalog import builtin_dir
+
+    assert lint([builtin_dir() / "twilio.yaml"]) == []
+    assert lint([builtin_dir()]) == []
+
+
+def test_sends_through_must_name_a_provider_in_the_catalog(tmp_path):
+    path = write(
+        tmp_path, "provider: acme\nname: Acme SMS\nsends_through: nosuchnet\nentries:" + GOOD_ENTRY
+    )
+    problems = lint([path])
+    assert any(p.field == "sends_through" for p in problems)
+
+
+def test_the_compiled_cache_is_keyed_by_content(tmp_path):
+    from bot.catalog import CompiledFiles
+
+    cache = CompiledFiles(tmp_path / "cache")
+    path = provider_file(tmp_path, GOOD_ENTRY)
+    assert cache.get(path) is None
+    cache.put(path, {"provider": "acme"})
+    assert cache.get(path) == {"provider": "acme"}
+    path.write_text(path.read_text() + "\n# edited\n")
+    assert cache.get(path) is None  # changed bytes: read and validated again
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+
+def test_operator_files_are_validated_even_with_a_warm_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("SMSERROR_CACHE_DIR", str(tmp_path / "cache"))
+    assert lint([]) == []  # fills the cache with the built-in files
+    assert any((tmp_path / "cache").iterdir())
+    bad = provider_file(tmp_path, GOOD_ENTRY.replace("retry_with_backoff", "sometimes"))
+    assert lint([bad])  # refused: operator files never come from the cache

@@ -218,8 +218,8 @@ def test_smspartner_small_codes_need_smspartner():
         "status unknown on the vendor contract",
         "still pending on the finance approval",
         "the design got REJECTED by legal",
-        # five-digit numbers that are not codes
-        "anyone seen twilio return 30009?",
+        # a status several providers use, with none of them named
+        "final status UNKNOWN on 40 messages",
     ],
 )
 def test_stays_quiet(text):

@@ -59,10 +59,12 @@ from bot.cards.parts import (
     summary,
     usage_blocks,
 )
-from bot.cards.phrases import headline
+from bot.cards.phrases import DID_YOU_MEAN, headline, no_answer, no_answer_fallback
 from bot.cards.views import (
+    SETTINGS_MEMBERS_ONLY,
     explain_modal,
     home_view,
+    members_only_modal,
     read_settings_submission,
     settings_modal,
     shortcut_source,
@@ -83,6 +85,7 @@ __all__ = [
     "ESCALATE_PATTERN",
     "SETTINGS_ANSWER_BOTS",
     "SETTINGS_AUTO_REPLY",
+    "SETTINGS_MEMBERS_ONLY",
     "SETTINGS_OPEN_PATTERN",
     "SETTINGS_PROVIDERS",
     "SETTINGS_SUPPORT_CHANNEL",
@@ -102,6 +105,7 @@ __all__ = [
     "home_view",
     "lookup_reply",
     "matches_reply",
+    "members_only_modal",
     "parse_ref",
     "read_escalation_submission",
     "read_settings_submission",
@@ -175,9 +179,7 @@ def lookup_reply(answer: Answer) -> Message:
     if not entries:
         return _no_match(answer)
     if len(entries) == 1:
-        fuzzy = answer.hits[0].score < EXACT
-        note = f"Closest match for “{answer.query}”" if fuzzy else None
-        return entry_card(entries[0], share=True, note=note)
+        return entry_card(entries[0], share=True, note=words_note(answer))
     if len(entries) == 2:
         cards = [entry_blocks(e, share=True) for e in entries]
     else:
@@ -186,22 +188,32 @@ def lookup_reply(answer: Answer) -> Message:
         f"{len(entries)} entries match “{answer.query}”",
         entries,
         cards,
-        note=None,
+        note=words_note(answer),
         more="add the provider's name or more words to narrow it down.",
     )
 
 
+def words_note(answer: Answer) -> str | None:
+    """A line above cards that answer words rather than the exact code or name typed."""
+    if not answer.hits or answer.hits[0].score >= EXACT:
+        return None
+    return f"Closest match for “{answer.query}”"
+
+
 def _no_match(answer: Answer) -> Message:
-    blocks: Blocks = [section(f"Nothing in the catalog matches “{escape(answer.query)}”.")]
+    first, lines = no_answer(answer)
+    blocks: Blocks = [section(escape(first))]
+    if lines:
+        blocks.append(context("\n".join(escape(line) for line in lines)))
     if answer.suggestions:
-        blocks.append(section("*Closest entries*"))
+        blocks.append(section(f"*{DID_YOU_MEAN}*"))
         buttons = [
             button(headline(e), suggest_action(n), entry_ref(e))
             for n, e in enumerate(answer.suggestions)
         ]
         blocks.append(actions(*buttons))
     blocks.append(context(f"{QUERY_HINT} `/smserror help` shows everything I can do."))
-    return Message(fallback(f"Nothing in the catalog matches “{answer.query}”."), tuple(blocks))
+    return Message(fallback(no_answer_fallback(answer)), tuple(blocks))
 
 
 def help_message() -> Message:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.catalog import CATEGORIES, Entry, Escalation
+from bot.lookup import Answer
 
 
 def span(hours: int) -> str:
@@ -48,3 +49,46 @@ def first_sentence(text: str) -> str:
 def kind_and_retry(entry: Entry) -> str:
     """ "Delivery error · Retry after fixing" """
     return f"{CATEGORIES[entry.category]} error · {entry.retry_advice}"
+
+
+# -- answers with no card --------------------------------------------------------------------
+
+DID_YOU_MEAN = "Did you mean"
+NOT_GUESSED = "I show no card rather than another code's: a near code means something else."
+
+
+def no_answer(answer: Answer) -> tuple[str, list[str]]:
+    """What to say when a lookup has no answer: a first sentence, then the lines under it.
+
+    A code we do not hold is named as such (with its provider where the query or the channel
+    names one) and linked to the provider's own page; suggestions are introduced separately,
+    under DID_YOU_MEAN, never as the answer.
+    """
+    unknown = answer.unknown
+    if unknown:
+        first = f"No entry for {unknown.label}."
+        lines = [NOT_GUESSED]
+        for name, url in unknown.pages:
+            if unknown.provider_name:
+                lines.append(f"{name}'s page for {unknown.code}: {url}")
+            else:
+                lines.append(f"If it is a {name} code: {url}")
+        return first, lines
+    if answer.ambiguous:
+        code = answer.suggestions[0].code if answer.suggestions else answer.query
+        names = sorted({e.provider_name for e in answer.suggestions})
+        example = f"{answer.suggestions[0].provider} {code}" if answer.suggestions else code
+        return (
+            f"Code {code} means different things at different providers.",
+            [f"Name the provider to get its answer, e.g. `{example}` ({', '.join(names)} use it)."],
+        )
+    return f"Nothing in the catalog matches “{answer.query}”.", []
+
+
+def no_answer_fallback(answer: Answer) -> str:
+    """The notification text for a no-answer reply: the same verdict, suggestions as such."""
+    first, _ = no_answer(answer)
+    if answer.suggestions:
+        labels = ", ".join(e.label for e in answer.suggestions)
+        return f"{first} {DID_YOU_MEAN}: {labels}?"
+    return first

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.cards.phrases import escalation_lines, headline, kind_and_retry
+from bot.cards.phrases import DID_YOU_MEAN, escalation_lines, headline, kind_and_retry, no_answer
 from bot.catalog import Entry
+from bot.lookup import Answer
 
 WIDTH = 88
 
@@ -33,10 +34,12 @@ def entry_text(entry: Entry) -> str:
     return "\n".join(out)
 
 
-def suggestions_text(query: str, suggestions: list[Entry]) -> str:
-    lines = [f"No catalog entry matches {query!r}."]
-    if suggestions:
-        lines.append("Closest entries:")
-        lines += [f"  - {headline(e)}" for e in suggestions]
-    lines.append("Try a code (30007), a name (EC_ABSENT_SUBSCRIBER_SM) or words (opted out).")
-    return "\n".join(lines)
+def no_answer_text(answer: Answer) -> str:
+    """A lookup without an answer, for the terminal: the verdict, then suggestions as such."""
+    first, lines = no_answer(answer)
+    out = [first, *(f"  {line}" for line in lines)]
+    if answer.suggestions:
+        out.append(f"{DID_YOU_MEAN}:")
+        out += [f"  - {headline(e)}" for e in answer.suggestions]
+    out.append("Try a code (30007), a name (EC_ABSENT_SUBSCRIBER_SM) or words (opted out).")
+    return "\n".join(out)

@@ -50,9 +50,11 @@ from bot.cards.parts import (
     stack,
     usage_blocks,
 )
+from bot.cards.phrases import no_answer
 from bot.catalog import Entry, default_catalog
 from bot.channels import ChannelSettings
 from bot.escape import escape
+from bot.lookup import Answer, UnknownCode
 
 _SWITCH = {True: "on", False: "off"}
 
@@ -88,6 +90,24 @@ def _switch(
 
 
 # -- channel settings ------------------------------------------------------------------------
+
+
+NOT_A_MEMBER_TITLE = "Channel settings"
+SETTINGS_MEMBERS_ONLY = (
+    "Only members of <#{channel}> can see or change its settings. Join the channel, then try again."
+)
+
+
+def notice_modal(title: str, text: str) -> dict:
+    """A modal that only says something: a refusal, or what to do next."""
+    return _view("modal", [section(text)], title=_modal_title(title), close=_modal_title("Close"))
+
+
+def members_only_modal(channel_id: str) -> dict:
+    """What a click on another channel's settings opens for someone outside that channel."""
+    return notice_modal(
+        NOT_A_MEMBER_TITLE, SETTINGS_MEMBERS_ONLY.format(channel=escape(channel_id))
+    )
 
 
 def settings_modal(
@@ -228,13 +248,23 @@ def explain_modal(
     nothing_found: bool,
     channel: str | None = None,
     message_ts: str | None = None,
+    unknown: Sequence[UnknownCode] = (),
 ) -> dict:
-    """What "Explain SMS errors" opens: every entry's full card, or how to find one.
+    """What "Explain SMS errors" opens: every entry's full card, the codes we hold no entry
+    for (said as such, with the provider's page), or how to find one.
 
     With the explained message's `channel` and `message_ts`, the cards' Escalate buttons can
     link the escalation to that message (see shortcut_source).
     """
-    if nothing_found or not entries:
+    if unknown and not entries:
+        # Codes the message calls error codes, that we hold no entry for: said plainly.
+        blocks = []
+        for code in unknown[: limits.VIEW_BLOCKS // 2 - 1]:
+            first, lines = no_answer(Answer(code.code, (), unknown=code))
+            blocks.append(section(f"*{escape(first)}*"))
+            blocks.append(context("\n".join(escape(line) for line in lines)))
+        blocks.append(context(f"I hold no card for that code. {QUERY_HINT}"))
+    elif nothing_found or not entries:
         blocks = [
             section("*No SMS error codes found in that message.*"),
             section(f"I look for provider error codes and names. {QUERY_HINT}"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 
 from bot.catalog import Catalog, Entry, default_catalog
 from bot.detect import context
@@ -21,30 +21,10 @@ from bot.detect.context import CODE, OTHER, UNSURE, Verdict
 from bot.detect.index import LONG_CODE, build_index, is_plain_word
 from bot.detect.masks import blank, docs_code_finder, in_phone_number
 from bot.detect.match import Match
+from bot.scopes import narrow_scopes
 
 _DIGITS = re.compile(r"[0-9]+")
 LINE_REACH = 100  # characters of a line looked at on each side of a find
-
-# Words that name the endpoint a repeated SMSPartner code came from ("mail API says 14").
-SCOPE_WORDS = {
-    "send": r"\bsend",
-    "cancel": r"\bcancel",
-    "status": r"\bstatus\b(?!\s*id)",
-    "verify": r"\bverif",
-    "location": r"\blocation|\brental",
-    "subaccount": r"\bsub[\s_-]?accounts?",
-    "mail": r"mail\b",
-    "hlr_status": r"\bhlr\W+(?:\w+\W+)?status|\bstatus\s*id",
-    "hlr_error": r"\bhlr\W+(?:\w+\W+)?error|\berror\s*id|\bEC_",
-    "voice": r"\bvoice|\bvocal",
-    "dlr": r"\bdlr",
-}
-
-
-@lru_cache(maxsize=64)
-def _scope_pattern(scope: str) -> re.Pattern[str]:
-    default = re.escape(scope).replace("_", r"[\s_-]?")
-    return re.compile(SCOPE_WORDS.get(scope, default), re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,6 +36,7 @@ class _Find:
     reason: str
     provider: str | None = None  # named right at the find: a docs link's host, "telnyx 40004"
     small: bool = False
+    plain_word: bool = False  # a status word (UNKNOWN) judged from its status context
 
 
 class Detector:
@@ -76,8 +57,7 @@ class Detector:
             return []
         named: dict[str, str] | None = None
         small_ok = {p for p in index.small_providers if p in prefer}
-        lowered = text.lower()
-        if any(hint in lowered for hint in index.small_hints):
+        if index.names_a_small_provider(text):
             named = self._named(text)
             small_ok |= index.small_providers & set(named)
         masked, docs = blank(text, self._docs_code, context.is_error_key)
@@ -185,7 +165,7 @@ class Detector:
                 if word is None:
                     continue  # "the promo code EXPIRED" is a word, not a delivery status
                 reason = f"DLR status after '{word}'"
-            finds.append(_Find((start, end), entries, reason))
+            finds.append(_Find((start, end), entries, reason, plain_word=bool(reason)))
         return finds
 
     # -- providers and scopes -------------------------------------------------------------------
@@ -216,7 +196,14 @@ class Detector:
                     entries, note = in_text, "{} named in message"
                 elif in_channel:
                     entries, note = in_channel, "{} is the channel's provider"
-            for entry in _narrow_scopes(entries, text, scopes_named):
+                elif find.plain_word:
+                    # UNKNOWN or EXPIRED, a status at several providers, none named: only the
+                    # words around it ("DLR status: EXPIRED") can tell whose it is; else it is
+                    # not answered, as for small codes.
+                    entries = narrow_scopes(entries, text, scopes_named)
+                    if len({e.provider for e in entries}) != 1:
+                        continue
+            for entry in narrow_scopes(entries, text, scopes_named):
                 if entry.key in matches:
                     continue
                 reason = find.reason or _name_reason(text[find.span[0] : find.span[1]], entry)
@@ -240,26 +227,6 @@ def _name_reason(token: str, entry: Entry) -> str:
         return "EC_ name"
     kind = "status" if entry.category == "status" else "error"
     return f"{entry.provider_name} {kind} name"
-
-
-def _narrow_scopes(
-    entries: tuple[Entry, ...], text: str, named: dict[str, bool]
-) -> tuple[Entry, ...]:
-    """Where a code repeats across endpoints, keep the ones the message names, most specific
-    first ("hlr status" over "status"); keep them all when it names none. `named` remembers,
-    per message, which scopes it names."""
-    scopes = {e.scope for e in entries}
-    if len(scopes) < 2:
-        return entries
-    for scope in scopes:
-        if scope and scope not in named:
-            named[scope] = _scope_pattern(scope).search(text) is not None
-    found = [s for s in scopes if s and named[s]]
-    if not found:
-        return entries
-    best = max(len(s.split("_")) for s in found)
-    keep = {s for s in found if len(s.split("_")) == best}
-    return tuple(e for e in entries if e.scope in keep)
 
 
 @cache

@@ -48,6 +48,8 @@ def is_symbolic(name: str) -> bool:
     titles (Telnyx "not_routable") are not."""
     if not _IDENTIFIER.fullmatch(name) or name.isdigit():
         return False
+    if name.isalpha() and name[0].isupper() and name[1:].islower():
+        return False  # "Rejected", "Failed": how English starts a sentence, not a status name
     return any(ch.isupper() for ch in name)
 
 
@@ -76,7 +78,12 @@ class Index:
     folded_scan: re.Pattern[str]  # names with '_', in any case
     small_words: re.Pattern[str]
     small_hints: tuple[str, ...]  # lower-case text any spelling of a small-code provider has
+    small_hint_scan: re.Pattern[str]  # any of small_hints, in any case: one search, not ten
     small_scan: re.Pattern[str]
+
+    def names_a_small_provider(self, text: str) -> bool:
+        """Could `text` name a provider whose short codes count when it is named?"""
+        return bool(self.small_hints) and self.small_hint_scan.search(text) is not None
 
     def provider_of(self, word: str) -> str | None:
         return self.providers.provider_of(word)
@@ -92,10 +99,8 @@ class Index:
             return True
         if small_codes:
             return self.small_scan.search(text) is not None
-        if self.small_hints:
-            lowered = text.lower()
-            if any(hint in lowered for hint in self.small_hints):
-                return self.small_words.search(text) is not None
+        if self.names_a_small_provider(text):
+            return self.small_words.search(text) is not None
         return False
 
 
@@ -133,11 +138,12 @@ def build_index(catalog: Catalog) -> Index:
         # A host only one provider documents on: a code at the end of a link there is its code.
         docs_hosts={h: next(iter(p)) for h, p in docs_hosts.items() if len(p) == 1},
         provider_codes={k: frozenset(v) for k, v in provider_codes.items()},
-        providers=provider_words(catalog.providers),
+        providers=provider_words(catalog.providers, catalog.platform_names()),
         long_scan=re.compile(rf"(?:{alternation(long_codes)})(?![0-9])"),
         name_scan=re.compile(alternation(exact)),
         folded_scan=re.compile(alternation(folded), re.IGNORECASE),
         small_words=provider_words(small_names).pattern,
         small_hints=tuple(sorted(hints)),
+        small_hint_scan=re.compile(alternation(sorted(hints)) or "(?!)", re.IGNORECASE),
         small_scan=re.compile(rf"(?:{alternation(small_codes)})(?![0-9])"),
     )

@@ -7,7 +7,7 @@ rows, and nothing is lost to an update race. A second insert for the same messag
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from sqlalchemy import Engine, bindparam, func, select
@@ -84,9 +84,11 @@ class Sightings:
         until: datetime,
         *,
         channel_id: str | None = None,
+        channel_ids: Sequence[str] | None = None,
         limit: int = 10,
     ) -> list[tuple[EntryKey, int]]:
-        """The most seen entries in [since, until): one channel's, or (None) the workspace's."""
+        """The most seen entries in [since, until): one channel's, some channels' (channel_ids),
+        or (neither) the workspace's."""
         since, until = as_utc(since), as_utc(until)
         count = func.count().label("n")
         query = select(Sighting.provider, Sighting.code, Sighting.scope, count).where(
@@ -94,6 +96,8 @@ class Sightings:
         )
         if channel_id is not None:
             query = query.where(Sighting.channel_id == channel_id)
+        if channel_ids is not None:
+            query = query.where(Sighting.channel_id.in_(list(channel_ids)))
         query = (
             query.group_by(Sighting.provider, Sighting.code, Sighting.scope)
             .order_by(count.desc(), Sighting.provider, Sighting.code, Sighting.scope)
@@ -101,3 +105,17 @@ class Sightings:
         )
         with self._session() as session:
             return [((p, c, s or None), n) for p, c, s, n in session.execute(query)]
+
+    def sighting_channels(self, since: datetime, until: datetime, limit: int = 500) -> list[str]:
+        """The channels with codes seen in [since, until), most active first."""
+        since, until = as_utc(since), as_utc(until)
+        count = func.count().label("n")
+        query = (
+            select(Sighting.channel_id, count)
+            .where(Sighting.seen_at >= since, Sighting.seen_at < until)
+            .group_by(Sighting.channel_id)
+            .order_by(count.desc(), Sighting.channel_id)
+            .limit(limit)
+        )
+        with self._session() as session:
+            return [channel for channel, _ in session.execute(query)]

@@ -37,6 +37,7 @@ OTHER_USER_NAME = "bob"
 CHANNEL_ID = "C0ALERTS1"
 CHANNEL_NAME = "sms-alerts"
 OTHER_CHANNEL_ID = "C0RANDOM1"
+TEST_CHANNEL_PREFIX = "C0T"  # slack_harness.channel_id(): one fresh channel per test
 OTHER_CHANNEL_NAME = "random"
 DM_CHANNEL_ID = "D0ALICE01"
 

@@ -424,6 +424,12 @@ class SlackWebAPI:
     def _channel(self, channel_id: str) -> Channel:
         with self._cond:
             ch = self.channels.get(channel_id)
+        if ch is None and channel_id.startswith(ids.TEST_CHANNEL_PREFIX):
+            # A channel a test made up (slack_harness.channel_id()): in a real workspace it
+            # would exist, with the bot and the two test users in it.
+            ch = self.set_channel(
+                channel_id, members=[ids.BOT_USER_ID, ids.USER_ID, ids.OTHER_USER_ID]
+            )
         if ch is None:
             raise SlackApiFailure("channel_not_found")
         return ch

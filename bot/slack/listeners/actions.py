@@ -16,12 +16,14 @@ from bot.cards.blocks import (
     SETTINGS_OPEN_PATTERN,
     SUGGEST_PATTERN,
     entry_card,
+    members_only_modal,
     settings_modal,
 )
 from bot.cards.ids import entry_for, is_channel
 from bot.catalog import default_catalog
 from bot.slack.clicks import clicked_channel, thread_kwargs
 from bot.slack.errors import StaleAction, reported
+from bot.slack.outbox import SlackOutbox
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,12 @@ def on_settings_open(
         channel = action.get("value")
     if not is_channel(channel):
         raise StaleAction(f"settings for {str(channel)[:40]!r}")
+    user = (body.get("user") or {}).get("id", "")
+    # The picker lists every public channel: being able to pick one is no right to change it.
+    if not SlackOutbox(client).is_member(channel, user):
+        client.views_open(trigger_id=body["trigger_id"], view=members_only_modal(channel))
+        log.info("action settings_open channel=%s user=%s outcome=not-a-member", channel, user)
+        return
     shared = services(context)
     view = settings_modal(channel, shared.store.settings(channel), shared.providers)
     client.views_open(trigger_id=body["trigger_id"], view=view)

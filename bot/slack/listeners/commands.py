@@ -9,19 +9,22 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.cards.blocks import help_message, lookup_reply, settings_modal
+from bot.cards.blocks import SETTINGS_MEMBERS_ONLY, help_message, lookup_reply, settings_modal
 from bot.cards.ids import is_channel
 from bot.command import parse
+from bot.escalations import visible_to
 from bot.escape import unescape
 from bot.lookup import lookup
 from bot.metrics import count_reply
 from bot.slack.errors import reported
+from bot.slack.outbox import SlackOutbox
 from bot.slack.services import services
 from bot.stats import channel_stats
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/smserror"
+STATS_MEMBERS_ONLY = "Stats are for the channel's members: join it, then ask again."
 SETTINGS_IN_DM = (
     "Settings belong to a channel: run `/smserror settings` in the channel you want to change, "
     "or open my App Home tab."
@@ -46,16 +49,28 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
         ack(response_type="ephemeral", text=asked.problem)
         outcome = "bad-command"
     elif asked.kind == "stats":
-        shared = services(context)
-        now = datetime.now(timezone.utc)
-        reply = channel_stats(shared.store, shared.catalog, channel, asked.days, now=now)
-        ack(response_type="ephemeral", **reply.kwargs())
-        outcome = f"stats days={asked.days}"
+        user = command.get("user_id", "")
+        if not SlackOutbox(client).is_member(channel, user):
+            ack(response_type="ephemeral", text=STATS_MEMBERS_ONLY)
+            outcome = "stats-not-a-member"
+        else:
+            shared = services(context)
+            now = datetime.now(timezone.utc)
+            reply = channel_stats(shared.store, shared.catalog, channel, asked.days, now=now)
+            ack(response_type="ephemeral", **reply.kwargs())
+            outcome = f"stats days={asked.days}"
     elif asked.kind == "escalations":
-        ack(response_type="ephemeral", **services(context).escalations.open_list().kwargs())
+        user = command.get("user_id", "")
+        visible = visible_to(SlackOutbox(client), user)
+        reply = services(context).escalations.open_list(user, visible)
+        ack(response_type="ephemeral", **reply.kwargs())
         outcome = "escalations"
     else:
-        answer = lookup(asked.query)
+        # The channel's providers come first and let their small codes count.
+        preferred = (
+            services(context).store.settings(channel).providers if is_channel(channel) else ()
+        )
+        answer = lookup(asked.query, prefer=preferred)
         ack(response_type="ephemeral", **lookup_reply(answer).kwargs())
         outcome = f"lookup hits={len(answer.hits)}"
     count_reply("command")
@@ -69,6 +84,9 @@ def _open_settings(
     if not is_channel(channel):
         ack(response_type="ephemeral", text=SETTINGS_IN_DM)
         return "settings-not-a-channel"
+    if not SlackOutbox(client).is_member(channel, command.get("user_id", "")):
+        ack(response_type="ephemeral", text=SETTINGS_MEMBERS_ONLY.format(channel=channel))
+        return "settings-not-a-member"
     ack()
     shared = services(context)
     view = settings_modal(channel, shared.store.settings(channel), shared.providers)

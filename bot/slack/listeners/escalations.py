@@ -100,8 +100,9 @@ def on_move(
     user = (body.get("user") or {}).get("id", "")
     to = MOVES[action["action_id"]]
     outcome = shared.escalations.move(action.get("value", ""), to, user, SlackOutbox(client))
-    if outcome == "not-a-member":
-        channel = (body.get("container") or {}).get("channel_id") or "the support channel"
+    if outcome.startswith("not-a-member:"):
+        # The support channel whose members may move it, not the channel clicked in.
+        channel = outcome.removeprefix("not-a-member:")
         respond(
             text=NOT_A_MEMBER.format(channel=channel),
             response_type="ephemeral",

@@ -16,6 +16,7 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.cards.blocks import home_view
+from bot.escalations import visible_to
 from bot.slack.outbox import SlackOutbox
 from bot.slack.services import Services, services
 from bot.stats import workspace_top
@@ -38,12 +39,14 @@ def on_home_opened(event: dict[str, Any], client: WebClient, context: BoltContex
 
 def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
     """Publish the user's App Home; returns how many channels it lists."""
+    visible = visible_to(SlackOutbox(client), user_id)
     channels = [
         (channel, settings)
         for channel, settings in shared.store.channels_with_settings()
-        if SlackOutbox(client).is_member(channel, user_id)
+        if visible(channel)
     ]
-    top = workspace_top(shared.store, shared.catalog, now=datetime.now(timezone.utc))
+    now = datetime.now(timezone.utc)
+    top = workspace_top(shared.store, shared.catalog, now=now, visible=visible)
     view = home_view(channels=channels, providers=shared.providers, top_codes=top)
     client.views_publish(user_id=user_id, view=view)
     return len(channels)

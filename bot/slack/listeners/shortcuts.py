@@ -10,6 +10,7 @@ from slack_sdk import WebClient
 
 from bot.answers import entries_in
 from bot.cards.blocks import SHORTCUT_EXPLAIN, explain_modal
+from bot.lookup import default_lookup
 from bot.slack.errors import reported
 from bot.slack.services import services
 from bot.slack.text import message_text
@@ -28,9 +29,13 @@ def on_explain(ack: Ack, shortcut: dict[str, Any], client: WebClient, context: B
     channel = (shortcut.get("channel") or {}).get("id", "")
     settings = services(context).store.settings(channel)
     message = shortcut.get("message") or {}
-    entries = entries_in(message_text(message), settings)
+    text = message_text(message)
+    entries = entries_in(text, settings)
+    unknown = [] if entries else default_lookup().unknown_in(text, prefer=settings.providers)
     # The message's thread, so an escalation made from the modal links to it and reports there.
     thread = message.get("thread_ts") or message.get("ts")
-    view = explain_modal(entries, nothing_found=not entries, channel=channel, message_ts=thread)
+    view = explain_modal(
+        entries, nothing_found=not entries, channel=channel, message_ts=thread, unknown=unknown
+    )
     client.views_open(trigger_id=shortcut["trigger_id"], view=view)
     log.info("shortcut %s channel=%s entries=%d", SHORTCUT_EXPLAIN, channel, len(entries))

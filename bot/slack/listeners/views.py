@@ -14,15 +14,22 @@ from bot.cards.blocks import (
     SETTINGS_AUTO_REPLY,
     SETTINGS_PROVIDERS,
     SETTINGS_SUPPORT_CHANNEL,
+    members_only_modal,
     read_settings_submission,
 )
 from bot.cards.ids import is_channel
 from bot.slack.errors import StaleAction, reported
 from bot.slack.listeners.home import publish_home
+from bot.slack.outbox import SlackOutbox
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
 
+SUPPORT_MEMBERS_ONLY = "Pick a channel you are in: escalations will be posted there."
+NOT_SAVED = (
+    "I couldn't save the settings just now (my database did not answer). Nothing changed: "
+    "submit again in a minute."
+)
 FIELDS = (SETTINGS_SUPPORT_CHANNEL, SETTINGS_PROVIDERS, SETTINGS_ANSWER_BOTS, SETTINGS_AUTO_REPLY)
 
 
@@ -47,10 +54,30 @@ def on_settings_submitted(
         field = next((f for f in FIELDS if f in str(error)), SETTINGS_AUTO_REPLY)
         ack(response_action="errors", errors={field: str(error).removeprefix("settings: ")})
         return
-    user = (body.get("user") or {}).get("id")
-    # Saved before the modal closes: a failure keeps it open (Slack shows an error) rather
-    # than closing as if the change had been made.
-    shared.store.save_settings(channel, settings, user_id=user)
+    user = (body.get("user") or {}).get("id") or ""
+    members = SlackOutbox(client)
+    # Checked again on save: the modal may have been opened before the person left, or its
+    # metadata pointed at another channel.
+    if not members.is_member(channel, user):
+        ack(response_action="update", view=members_only_modal(channel))
+        log.info("view_submission %s channel=%s outcome=not-a-member", CALLBACK_SETTINGS, channel)
+        return
+    if settings.support_channel and not members.is_member(settings.support_channel, user):
+        ack(
+            response_action="errors",
+            errors={SETTINGS_SUPPORT_CHANNEL: SUPPORT_MEMBERS_ONLY},
+        )
+        return
+    # Saved before the modal closes: a failure keeps it open, with what was typed, and says so
+    # rather than closing as if the change had been made.
+    try:
+        shared.store.save_settings(channel, settings, user_id=user or None)
+    except Exception:
+        log.exception(
+            "view_submission %s channel=%s: settings not saved", CALLBACK_SETTINGS, channel
+        )
+        ack(response_action="errors", errors={SETTINGS_AUTO_REPLY: NOT_SAVED})
+        return
     ack()
     log.info(
         "view_submission %s channel=%s auto_reply=%s providers=%s answer_bots=%s",
