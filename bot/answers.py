@@ -1,7 +1,7 @@
-"""What to answer for a message: detect -> thread memory -> rate limit -> the reply to send.
+"""What to answer for a message: detect -> thread memory -> rate limit -> the reply's job.
 
-Plain values in, a Reply handed to `send` out: the Slack listeners and the console run this same
-path and only differ in how they send. Nothing here knows about Slack payloads.
+Plain values in, an outbox job out (bot.delivery posts it): the Slack listeners and the console
+run this same path. Nothing here knows about Slack payloads, and nothing here waits on Slack.
 """
 
 from __future__ import annotations
@@ -19,12 +19,15 @@ from bot.cards.ids import is_dm
 from bot.cards.message import Message
 from bot.catalog import Entry
 from bot.channels import ChannelSettings
+from bot.delivery import job_for
 from bot.detect import detect
 from bot.escalation import recurrence
 from bot.escape import unescape
 from bot.lookup import Answer, best_entries, lookup
 from bot.metrics import count_detections, count_reply
+from bot.records import NewJob
 from bot.store import EntryKey, Store
+from bot.store.unit import Unit
 
 log = logging.getLogger(__name__)
 
@@ -66,25 +69,6 @@ class Incoming:
         return f"{self.channel}:{self.ts}"
 
 
-@dataclass(frozen=True)
-class Reply:
-    channel: str
-    thread_ts: str | None
-    message: Message
-    entries: tuple[Entry, ...] = ()
-
-
-Send = Callable[[Reply], None]
-
-
-class MaybeSent(Exception):
-    """A send whose fate is unknown (the request went out, no answer came back).
-
-    Its claims are kept: a retry could post the same reply twice, and one lost reply is the
-    smaller harm in a busy channel.
-    """
-
-
 class RateLimiter:
     """At most `per_minute` replies per channel in any 60 seconds (sliding window, in memory).
 
@@ -102,6 +86,8 @@ class RateLimiter:
         """Take a slot for one reply in `channel`; False when the channel is at its cap."""
         now = self._clock()
         with self._lock:
+            if len(self._sent) >= self.SWEEP_AT:
+                self._forget_quiet(now)
             sent = self._sent.setdefault(channel, deque())
             while sent and now - sent[0] >= 60:
                 sent.popleft()
@@ -109,6 +95,20 @@ class RateLimiter:
                 return False
             sent.append(now)
             return True
+
+    SWEEP_AT = 1024  # channels remembered before those quiet for a minute are forgotten
+
+    def _forget_quiet(self, now: float) -> None:
+        """Drop the channels with no reply in the last minute: what is kept stays bounded by
+        the channels active in one minute, not every channel ever seen."""
+        for channel in [c for c, sent in self._sent.items() if not sent or now - sent[-1] >= 60]:
+            del self._sent[channel]
+        self.SWEEP_AT = max(RateLimiter.SWEEP_AT, 2 * len(self._sent))
+
+    def remembered(self) -> int:
+        """How many channels it holds slots for (bounded; see _forget_quiet)."""
+        with self._lock:
+            return len(self._sent)
 
     def give_back(self, channel: str) -> None:
         """Return the last slot taken (its reply was never sent)."""
@@ -125,7 +125,10 @@ def entries_in(text: str, settings: ChannelSettings) -> list[Entry]:
 
 
 class Answers:
-    """Decides and sends replies; each method returns an outcome word for the one log line."""
+    """Decides replies and writes each as an outbox job in the transaction that claims its
+    message (bot.store.unit); a delivery worker posts it (bot.delivery). Each method returns
+    an outcome word for the one log line. Nothing here waits on Slack.
+    """
 
     def __init__(
         self,
@@ -139,7 +142,7 @@ class Answers:
         self.limiter = limiter or RateLimiter(replies_per_minute)
         self.clock = clock
 
-    def auto_reply(self, msg: Incoming, settings: ChannelSettings, send: Send) -> str:
+    def auto_reply(self, msg: Incoming, settings: ChannelSettings) -> str:
         """A message nobody addressed to us: answer new codes only, within the channel's cap.
 
         Codes are counted even where auto-reply is off, so stats and recurrence notes see them.
@@ -147,89 +150,109 @@ class Answers:
         entries = entries_in(msg.text, settings)
         if not entries:
             return "no-codes"
-        if not self.store.claim_message(msg.claim_key, msg.channel):
-            return "duplicate"
-        self._sighted(msg, entries)
-        if not settings.auto_reply:
-            return "auto-reply-off"
-        explained = self.store.explained(msg.channel, msg.thread)
-        fresh = [e for e in entries if e.key not in explained]
-        if not fresh:
-            return "already-explained"
-        if not self.limiter.allow(msg.channel):
-            return "rate-limited"
-        claimed = set(self.store.claim_codes(msg.channel, msg.thread, [e.key for e in fresh]))
+        limited = False
+        try:
+            with self.store.unit() as unit:
+                if not unit.claim_message(msg.claim_key, msg.channel):
+                    return "duplicate"
+                new_sightings = unit.record_sightings(
+                    msg.channel, msg.message_key, [e.key for e in entries]
+                )
+                if not settings.auto_reply:
+                    outcome = "auto-reply-off"
+                else:
+                    explained = unit.explained(msg.channel, msg.thread)
+                    fresh = [e for e in entries if e.key not in explained]
+                    if not fresh:
+                        outcome = "already-explained"
+                    elif not self.limiter.allow(msg.channel):
+                        outcome = "rate-limited"
+                    else:
+                        limited = True
+                        outcome = self._reply(unit, msg, fresh)
+        except Exception:
+            if limited:
+                self.limiter.give_back(msg.channel)  # nothing was written: no reply either
+            raise
+        if new_sightings:
+            count_detections(entries)
+        if outcome == "answered":
+            count_reply("thread")
+        elif limited:
+            self.limiter.give_back(msg.channel)
+        return outcome
+
+    def _reply(self, unit: Unit, msg: Incoming, fresh: Sequence[Entry]) -> str:
+        claimed = set(unit.claim_codes(msg.channel, msg.thread, [e.key for e in fresh]))
         fresh = [e for e in fresh if e.key in claimed]  # another delivery may have won a code
         if not fresh:
-            self.limiter.give_back(msg.channel)
             return "already-explained"
         note = EDITED_NOTE if msg.edit_ts else None
-        message = matches_reply(fresh, note=note, recurring=self.recurring(msg.channel, fresh))
-        reply = Reply(msg.channel, msg.thread, message, tuple(fresh))
-        self._send(reply, msg, send, [e.key for e in fresh], limited=True)
-        count_reply("thread")
+        recurring = self.recurring(msg.channel, fresh, unit)
+        message = matches_reply(fresh, note=note, recurring=recurring)
+        unit.enqueue(reply_job(msg, msg.thread, message))
         return "answered"
 
-    def asked(self, msg: Incoming, question: str, settings: ChannelSettings, send: Send) -> str:
+    def asked(self, msg: Incoming, question: str, settings: ChannelSettings) -> str:
         """A mention or a DM: someone asked, so answer even with auto-reply off and no code.
 
         Codes first; then a lookup of the words; then help. A direct question is answered even
         when the thread heard the code before (the asker may have missed it); the codes are
         still recorded so auto-replies in the thread stay quiet about them.
         """
-        if not self.store.claim_message(msg.claim_key, msg.channel):
-            return "duplicate"
         entries = entries_in(question, settings)
         outcome = "answered"
-        if entries:
-            self._sighted(msg, entries)
-            message = matches_reply(entries, recurring=self.recurring(msg.channel, entries))
-        elif asks_for_help(question):
-            message, outcome = help_message(), "help"
-        else:
+        if not entries and not asks_for_help(question):
             answer: Answer = lookup(unescape(question), prefer=settings.providers)
             entries = list(best_entries(answer))
-            if entries:
+        with self.store.unit() as unit:
+            if not unit.claim_message(msg.claim_key, msg.channel):
+                return "duplicate"
+            sighted = entries_in(question, settings)
+            new_sightings = unit.record_sightings(
+                msg.channel, msg.message_key, [e.key for e in sighted]
+            )
+            if sighted:
+                message = matches_reply(
+                    sighted, recurring=self.recurring(msg.channel, sighted, unit)
+                )
+            elif asks_for_help(question):
+                message, outcome = help_message(), "help"
+            elif entries:
                 # matches_reply, not lookup_reply: this reply is public, so no Share buttons.
                 message = matches_reply(entries, note=words_note(answer))
             else:
                 # A code we do not hold is said to be unknown; near codes are suggestions.
                 message, outcome = lookup_reply(answer), "no-match"
-        thread = msg.thread_ts if is_dm(msg.channel) else msg.thread
-        claimed = self.store.claim_codes(msg.channel, msg.thread, [e.key for e in entries])
-        reply = Reply(msg.channel, thread, message, tuple(entries))
-        self._send(reply, msg, send, claimed, limited=False)
+            thread = msg.thread_ts if is_dm(msg.channel) else msg.thread
+            unit.claim_codes(msg.channel, msg.thread, [e.key for e in entries])
+            unit.enqueue(reply_job(msg, thread, message))
+        if new_sightings:
+            count_detections(sighted)
         count_reply("dm" if is_dm(msg.channel) else "mention")
         return outcome
 
-    def _sighted(self, msg: Incoming, entries: Sequence[Entry]) -> None:
-        """Count the codes a message holds, once per message however often it arrives."""
-        if self.store.record_sightings(msg.channel, msg.message_key, [e.key for e in entries]):
-            count_detections(entries)
-
-    def recurring(self, channel: str, entries: Sequence[Entry]) -> dict[EntryKey, str]:
+    def recurring(
+        self, channel: str, entries: Sequence[Entry], unit: Unit | None = None
+    ) -> dict[EntryKey, str]:
         """A note for each entry seen often enough here to escalate ("the third 30007 …")."""
         now, notes = self.clock(), {}
         for entry in entries:
             window = recurrence.window(entry)
             if window is None:
                 continue
-            seen = self.store.sightings(channel, entry.key, now - window)
+            since = now - window
+            seen = (
+                unit.sightings(channel, entry.key, since)
+                if unit
+                else self.store.sightings(channel, entry.key, since)
+            )
             if text := recurrence.note(entry, seen):
                 notes[entry.key] = text
         return notes
 
-    def _send(
-        self, reply: Reply, msg: Incoming, send: Send, claimed: Sequence[EntryKey], *, limited: bool
-    ) -> None:
-        """Send, or undo this message's claims so a retry of the same event can still answer."""
-        try:
-            send(reply)
-        except MaybeSent:
-            raise
-        except Exception:
-            self.store.release_codes(msg.channel, msg.thread, claimed)
-            self.store.release_message(msg.claim_key)
-            if limited:
-                self.limiter.give_back(msg.channel)
-            raise
+
+def reply_job(msg: Incoming, thread_ts: str | None, message: Message) -> NewJob:
+    """The job that posts a reply: keyed by the message (or edit) it answers, so one message
+    gets one reply however often it is delivered."""
+    return job_for(f"reply:{msg.claim_key}", "reply", msg.channel, message, thread_ts=thread_ts)

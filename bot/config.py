@@ -76,6 +76,9 @@ class Config:
     log_format: str = "text"  # "text" for people, "json" for log pipelines
     retry_seconds: int = DEFAULT_RETRY_SECONDS  # between tries of an undelivered escalation
     slack_timeout: int = DEFAULT_SLACK_TIMEOUT  # seconds Slack gets to answer one Web API call
+    # How long a delivery worker holds a job: past it, a worker presumed dead (killed mid-post)
+    # lets another take the job, which looks for the post in Slack before making it again.
+    job_lease_seconds: int = 120
 
     @property
     def database(self) -> str:
@@ -179,6 +182,9 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         log_format=_log_format(get("LOG_FORMAT")),
         retry_seconds=_seconds(get("SMSERROR_RETRY_SECONDS"), "SMSERROR_RETRY_SECONDS", 60),
         slack_timeout=_seconds(get("SMSERROR_SLACK_TIMEOUT"), "SMSERROR_SLACK_TIMEOUT", 10),
+        job_lease_seconds=_seconds(
+            get("SMSERROR_JOB_LEASE_SECONDS"), "SMSERROR_JOB_LEASE_SECONDS", 120
+        ),
     )
 
 

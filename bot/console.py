@@ -25,9 +25,11 @@ from slack_sdk.web import SlackResponse
 from bot.cards.message import Message
 from bot.cards.render import message_text, view_text
 from bot.config import Config
+from bot.delivery import Deliveries
 from bot.log import configure_logging
-from bot.slack.app import build_app
+from bot.slack.app import build_app, build_services
 from bot.slack.listeners.commands import COMMAND
+from bot.slack.poster import SlackPoster
 from bot.store import Store
 
 TEAM = "T0CONSOLE"
@@ -37,6 +39,7 @@ BOT_USER = "U0SMSERR1"
 BOT_ID = "B0SMSERR1"
 APP_ID = "A0CONSOLE"
 MENTION = "@smserror"
+MAX_ROUNDS = 10  # outbox rounds per line: a reply, then what follows it (a receipt)
 
 BANNER = """\
 smserror console: the Slack bot in your terminal (nothing is sent to Slack).
@@ -146,9 +149,11 @@ def _message(args: dict[str, Any]) -> Message:
 class Console:
     """Turns typed lines into Slack requests for one Bolt app."""
 
-    def __init__(self, app: App, client: ConsoleClient) -> None:
+    def __init__(self, app: App, client: ConsoleClient, deliveries: Deliveries) -> None:
         self.app = app
         self.client = client
+        self.deliveries = deliveries
+        self.poster = SlackPoster(client)
 
     def handle(self, line: str) -> None:
         before = self.client.shown
@@ -158,6 +163,7 @@ class Console:
             self._mention(line[len(MENTION) :].strip())
         else:
             self._message(line)
+        self._deliver()
         if self.client.shown == before and not line.startswith("/"):
             self.client.out.write("  (no reply: smserror answers messages with error codes)\n\n")
             self.client.out.flush()
@@ -207,6 +213,13 @@ class Console:
         }
         self._dispatch(json.dumps(body), "application/json")
 
+    def _deliver(self) -> None:
+        """Post what the line made the bot decide, before the next prompt: the outbox the
+        workers empty when serving, emptied here in the foreground."""
+        for _ in range(MAX_ROUNDS):
+            if not self.deliveries.deliver_due(self.poster, limit=20):
+                break
+
     def _dispatch(self, body: str, content_type: str) -> BoltResponse:
         response = self.app.dispatch(BoltRequest(body=body, headers={"content-type": content_type}))
         if response.status != 200:
@@ -221,10 +234,11 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
     client = ConsoleClient(stdout)
     # process_before_response: dispatch returns once the listener is done, so replies print
     # right after the line that caused them, before the next prompt.
+    shared = build_services(store, config)
     app = build_app(
         client=client,
         store=store,
-        config=config,
+        services=shared,
         process_before_response=True,
     )
 
@@ -235,7 +249,7 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
         context["client"] = client
         next()
 
-    console = Console(app, client)
+    console = Console(app, client, shared.deliveries)
     stdout.write(BANNER + "\n")
     interactive = stdin.isatty()
     if interactive:

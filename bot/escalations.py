@@ -4,17 +4,18 @@ The rules live here as plain values: a listener hands over what Slack sent plus 
 reach Slack through, and gets back a view, errors for the modal, or an outcome word to log.
 HTTP, Socket Mode, the console and the retry loop all run this one path.
 
-Delivery is at least once, never silently lost: the escalation is stored before anything is
-posted; a post that fails leaves it undelivered, the requester is told, and retry_due() posts it
-later. Each attempt is claimed in the database first, so two instances never post the same
-attempt.
+Nothing here calls Slack to post: the escalation and its support post are written together
+(the post as an outbox job, bot.delivery), so a crash, a slow Slack or a refusal loses nothing
+and posts nothing twice. Once the post is through, the requester's receipt follows as another
+job; a support channel that refuses the post keeps it waiting (the requester is told once) and
+it is tried again every `retry_after` until it is through.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
@@ -30,9 +31,11 @@ from bot.cards.escalations import (
 from bot.cards.ids import Forged, entry_for, entry_ref, is_channel, is_dm
 from bot.cards.message import Message
 from bot.catalog import Catalog, Entry
+from bot.delivery import AfterRefused, AfterSent, job_for
 from bot.escalation import recurrence
 from bot.escalation.form import check_examples
 from bot.metrics import count_escalation
+from bot.records import JobRecord, NewJob
 from bot.store import EscalationRecord, NewEscalation, Store
 
 log = logging.getLogger(__name__)
@@ -41,12 +44,7 @@ STATES = ("acknowledged", "resolved")
 
 
 class Outbox(Protocol):
-    """What escalations need from Slack; bot.slack.outbox implements it over the Web API."""
-
-    def post(self, channel: str, message: Message, *, thread_ts: str | None = None) -> str:
-        """Post and return the new message's ts; raises on failure."""
-
-    def update(self, channel: str, ts: str, message: Message) -> None: ...
+    """What escalations ask Slack while someone waits; bot.slack.outbox implements it."""
 
     def permalink(self, channel: str, ts: str) -> str | None: ...
 
@@ -105,8 +103,11 @@ class Escalations:
         """The entry a button or modal names; Forged when it is not one of ours."""
         return entry_for(self.catalog, ref)
 
-    def submit(self, metadata: str, state_values: Any, user: str) -> Submitted:
-        """Check the answers; store the escalation when they hold. Forged: bad metadata."""
+    def submit(
+        self, metadata: str, state_values: Any, user: str, *, view_id: str | None = None
+    ) -> Submitted:
+        """Check the answers; store the escalation, with its support post as a job, when they
+        hold. The same view submitted again gets the same escalation. Forged: bad metadata."""
         try:
             source = EscalationSource.from_metadata(metadata)
         except ValueError as error:
@@ -136,41 +137,51 @@ class Escalations:
                 examples=tuple(examples),
                 notes=notes,
                 support_channel=self.destination(source.channel),
-            )
+            ),
+            view_id=view_id,
+            jobs_for=lambda stored: [self.support_job(stored)],
         )
         count_escalation(record.state)
         return Submitted(record=record)
 
-    # -- delivery ----------------------------------------------------------------------------
+    # -- delivery (bot.delivery.Hooks) --------------------------------------------------------
 
-    def deliver(self, record: EscalationRecord, out: Outbox) -> bool:
-        """Post to the support channel and tell the requester; False when it must wait."""
-        if not self.store.claim_delivery(record.id, record.delivery_attempts):
-            return False  # another instance (or an earlier attempt) has this one
-        first = record.delivery_attempts == 0
-        try:
-            ts = out.post(record.support_channel, self.support_post(record))
-        except Exception as error:  # any failure: the escalation stays stored, and waits
-            problem = describe_failure(error)
-            log.warning("escalation %s not delivered: %s", record.short_id, problem)
-            kept = self.store.mark_undelivered(record.id, problem)
-            if first:  # say it once, not on every retry
-                self._tell(kept, escalation_receipt(kept, delivered=False, problem=problem), out)
-            return False
-        self.store.mark_delivered(record.id, ts)
-        delivered = self.store.escalation(record.id) or record
-        self._tell(delivered, escalation_receipt(delivered, delivered=True), out)
+    def support_job(self, record: EscalationRecord) -> NewJob:
+        return job_for(
+            f"esc:{record.id}:support",
+            "support",
+            record.support_channel,
+            self.support_post(record),
+            escalation_id=record.id,
+        )
+
+    def sent(self, job: JobRecord, ts: str) -> AfterSent:
+        """A support post is through: the escalation is delivered and the requester hears."""
+        if job.purpose != "support" or job.escalation_id is None:
+            return AfterSent()
+        record = self.store.escalation(job.escalation_id)
+        if record is None:
+            return AfterSent()
+        delivered = replace(record, support_ts=ts)
+        receipt = self._note(delivered, "receipt", escalation_receipt(delivered, delivered=True))
         log.info("escalation %s delivered to %s", record.short_id, record.support_channel)
-        return True
+        return AfterSent(follow_ups=[receipt], delivered_escalation=record.id)
 
-    def retry_due(self, out: Outbox) -> int:
-        """Post every escalation whose last attempt failed long enough ago; returns how many."""
-        due = self.clock() - self.retry_after
-        delivered = 0
-        for record in self.store.undelivered_escalations():
-            if record.delivery_attempts and record.updated_at <= due:
-                delivered += self.deliver(record, out)
-        return delivered
+    def refused(self, job: JobRecord, error: str) -> AfterRefused:
+        """The support channel refused the post: keep it, tell the requester once, try again."""
+        if job.purpose != "support" or job.escalation_id is None:
+            return AfterRefused()
+        record = self.store.escalation(job.escalation_id)
+        if record is None or record.state == "resolved":
+            return AfterRefused()
+        log.warning("escalation %s not delivered: %s", record.short_id, error)
+        kept = replace(record, last_error=error)
+        note = self._note(kept, "kept", escalation_receipt(kept, delivered=False, problem=error))
+        return AfterRefused(
+            retry_at=self.clock() + self.retry_after,
+            follow_ups=[note],  # keyed once per escalation: said once, not on every retry
+            kept_escalation=record.id,
+        )
 
     def support_post(self, record: EscalationRecord) -> Message:
         entry = self.catalog.get(*record.key)
@@ -190,15 +201,31 @@ class Escalations:
             raise Forged(f"no escalation {value!r}")
         if not out.is_member(record.support_channel, user):
             return f"not-a-member:{record.support_channel}"
-        moved = self.store.move_escalation(record.id, to=to, by=user)
+        moved = self.store.move_escalation(
+            record.id, to=to, by=user, jobs_for=lambda now: self._moved_jobs(now, to, user)
+        )
         if moved is None:
             return "unchanged"  # a second click, or someone else was quicker
-        if moved.support_ts:
-            out.update(moved.support_channel, moved.support_ts, self.support_post(moved))
         count_escalation(moved.state)
-        self._tell(moved, escalation_update(moved, by=user), out)
         log.info("escalation %s %s by %s", moved.short_id, to, user)
         return to
+
+    def _moved_jobs(self, moved: EscalationRecord, to: str, user: str) -> list[NewJob]:
+        """The support post shows the new state; the requester hears who moved it."""
+        jobs = [self._note(moved, to, escalation_update(moved, by=user))]
+        if moved.support_ts:
+            jobs.insert(
+                0,
+                job_for(
+                    f"esc:{moved.id}:{to}:update",
+                    "update",
+                    moved.support_channel,
+                    self.support_post(moved),
+                    target_ts=moved.support_ts,
+                    escalation_id=moved.id,
+                ),
+            )
+        return jobs
 
     def open_list(self, user: str, visible: Callable[[str], bool]) -> Message:
         """The open escalations `user` may see: asked for by them, or from or to a channel
@@ -212,23 +239,26 @@ class Escalations:
 
     # -- plumbing ----------------------------------------------------------------------------
 
-    def _tell(self, record: EscalationRecord, message: Message, out: Outbox) -> None:
+    def _note(self, record: EscalationRecord, what: str, message: Message) -> NewJob:
         """A note for the requester: in the source thread, else in their DM with the bot.
 
-        Only into a channel the requester is in: the modal's metadata names the source
-        channel, and a note must never carry an escalation into a channel they cannot see.
+        Only into a channel the requester is in (the job carries the requester, and delivery
+        checks): the modal's metadata names the source channel, and a note must never carry an
+        escalation into a channel they cannot see.
         """
-        in_source = is_dm(record.source_channel) or out.is_member(
-            record.source_channel, record.requester
-        )
-        if in_source and (record.source_thread_ts or is_dm(record.source_channel)):
+        if record.source_thread_ts or is_dm(record.source_channel):
             channel, thread = record.source_channel, record.source_thread_ts
         else:
             channel, thread = record.requester, None  # posting to a user id lands in the DM
-        try:
-            out.post(channel, message, thread_ts=thread)
-        except Exception as error:  # the escalation itself is safe; only the note is lost
-            log.warning("escalation %s: note not posted: %s", record.short_id, error)
+        return job_for(
+            f"esc:{record.id}:{what}:note",
+            "note",
+            channel,
+            message,
+            thread_ts=thread,
+            escalation_id=record.id,
+            requester=None if is_dm(channel) or channel == record.requester else record.requester,
+        )
 
 
 def visible_to(out: Outbox, user: str) -> Callable[[str], bool]:

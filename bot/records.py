@@ -60,3 +60,38 @@ class EscalationRecord(NewEscalation):
     def key(self) -> EntryKey:
         """The catalog entry it is about, as Entry.key spells it."""
         return (self.provider, self.code, self.scope)
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """Something the bot must say in Slack, written in the same transaction as the decision
+    to say it, so a crash or a fault between deciding and posting loses nothing.
+
+    `key` names the job once and for all ("reply:C1:1.1", "esc:42:support"): writing a job
+    whose key exists changes nothing, and the key rides on the post as message metadata, so a
+    post whose fate is unknown can be found in Slack before it is tried again.
+    """
+
+    key: str
+    channel: str  # a channel id, or a user id for the bot's DM with that user
+    text: str  # the fallback text
+    blocks: str  # JSON
+    purpose: str  # "reply", "support", "receipt", "note", "update"
+    thread_ts: str | None = None
+    target_ts: str | None = None  # set for an update: the message to change
+    escalation_id: int | None = None
+    requester: str | None = None  # a note goes to their DM unless they are in `channel`
+
+
+@dataclass(frozen=True)
+class JobRecord(NewJob):
+    """A stored job and how its delivery stands."""
+
+    id: int = 0
+    state: str = "pending"  # "pending" | "sending" | "sent" | "failed"
+    attempts: int = 0
+    unsure: bool = False  # the last attempt may have posted: look for it before posting again
+    due_at: datetime | None = None
+    sent_ts: str | None = None
+    last_error: str | None = None
+    created_at: datetime | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import socket
 import string
 import subprocess
@@ -47,6 +48,9 @@ def channel_id() -> str:
     return ids.TEST_CHANNEL_PREFIX + "".join(
         random.choices(string.ascii_uppercase + string.digits, k=8)
     )
+
+
+REPLIED = {"answered", "no-match", "help"}  # outcomes that write a reply job
 
 
 class BotProcess:
@@ -94,20 +98,33 @@ class BotProcess:
                     raise AssertionError(f"no log line with {needle!r}; output ends:\n{tail}")
                 self._cond.wait(min(left, 0.2))
 
-    def outcome(self, ts: str, timeout: float = 10.0) -> str:
+    def outcome(self, ts: str, timeout: float = 10.0, *, posted: bool = True) -> str:
         """The outcome word the bot logged for the message with this ts."""
-        return self.outcomes(ts, 1, timeout)[0]
+        return self.outcomes(ts, 1, timeout, posted=posted)[0]
 
-    def outcomes(self, ts: str, count: int, timeout: float = 10.0) -> list[str]:
-        """The first `count` outcomes logged for this ts (one per delivery of the message)."""
+    def outcomes(
+        self, ts: str, count: int, timeout: float = 10.0, *, posted: bool = True
+    ) -> list[str]:
+        """The first `count` outcomes logged for this ts (one per delivery of the message).
+
+        A reply is posted by a delivery worker after the event is answered: for each outcome
+        that wrote a reply, this also waits for its job's delivery line, so a test can look at
+        Slack's side right after. `posted=False` skips that wait: with several instances on
+        one database, another instance's worker may post it.
+        """
         needle = f"ts={ts} outcome="
+        delivered = re.compile(
+            rf"job reply:\S*:{re.escape(ts)}(?::edit:\S+)? (?:posted|found|refused) attempt="
+        )
         deadline = time.monotonic() + timeout
         while True:
             with self._cond:
                 found = [
                     line.split(needle, 1)[1].split()[0] for line in self.lines if needle in line
                 ]
-            if len(found) >= count:
+                delivered_count = sum(1 for line in self.lines if delivered.search(line))
+            replied = sum(1 for outcome in found[:count] if outcome in REPLIED) if posted else 0
+            if len(found) >= count and delivered_count >= replied:
                 return found[:count]
             if time.monotonic() > deadline:
                 raise AssertionError(f"{len(found)} of {count} outcomes for {ts}:\n{self.output}")

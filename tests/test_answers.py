@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import pytest
+from sqlalchemy import select
 
-from bot.answers import EDITED_NOTE, Answers, Incoming, RateLimiter, Reply
+from bot.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
+from bot.cards.message import Message
 from bot.cards.render import message_text
 from bot.channels import ChannelSettings
+from bot.delivery import message_of
 from bot.store import Store
+from bot.store.models import OutboxJob
+from bot.store.unit import Unit
 
 DEFAULTS = ChannelSettings()
 
@@ -39,9 +45,35 @@ def answers(store: Store, clock: Clock) -> Answers:
     return Answers(store, replies_per_minute=2, limiter=RateLimiter(2, clock=clock))
 
 
-class Outbox(list[Reply]):
-    def __call__(self, reply: Reply) -> None:
-        self.append(reply)
+@dataclass(frozen=True)
+class Reply:
+    channel: str
+    thread_ts: str | None
+    message: Message
+
+
+class Outbox:
+    """The reply jobs the answers wrote to the store, oldest first."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _all(self) -> list[Reply]:
+        with self.store.engine.connect() as conn:
+            rows = conn.execute(select(OutboxJob).order_by(OutboxJob.id)).all()
+        return [Reply(r.channel_id, r.thread_ts, message_of(r)) for r in rows]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, i: int) -> Reply:
+        return self._all()[i]
+
+    def __eq__(self, other: object) -> bool:
+        return self._all() == other
 
 
 def shown(reply: Reply) -> str:
@@ -49,92 +81,99 @@ def shown(reply: Reply) -> str:
 
 
 def test_a_code_in_a_message_is_answered_in_its_thread(answers: Answers) -> None:
-    sent = Outbox()
+    sent = Outbox(answers.store)
     msg = Incoming("C1", "1.1", "seeing 30007 on every send")
-    assert answers.auto_reply(msg, DEFAULTS, sent) == "answered"
+    assert answers.auto_reply(msg, DEFAULTS) == "answered"
     [reply] = sent
     assert (reply.channel, reply.thread_ts) == ("C1", "1.1")
     assert "Twilio 30007" in shown(reply)
 
 
 def test_no_code_means_no_reply_and_no_claim(answers: Answers, store: Store) -> None:
-    sent = Outbox()
-    assert answers.auto_reply(Incoming("C1", "1.2", "lunch?"), DEFAULTS, sent) == "no-codes"
+    sent = Outbox(answers.store)
+    assert answers.auto_reply(Incoming("C1", "1.2", "lunch?"), DEFAULTS) == "no-codes"
     assert sent == [] and store.claim_message("C1:1.2", "C1")
 
 
 def test_the_same_message_twice_is_answered_once(answers: Answers) -> None:
-    sent = Outbox()
+    sent = Outbox(answers.store)
     msg = Incoming("C1", "1.3", "error 30005")
-    assert answers.auto_reply(msg, DEFAULTS, sent) == "answered"
-    assert answers.auto_reply(msg, DEFAULTS, sent) == "duplicate"
-    assert answers.asked(msg, "30005", DEFAULTS, sent) == "duplicate"  # the mention twin
+    assert answers.auto_reply(msg, DEFAULTS) == "answered"
+    assert answers.auto_reply(msg, DEFAULTS) == "duplicate"
+    assert answers.asked(msg, "30005", DEFAULTS) == "duplicate"  # the mention twin
     assert len(sent) == 1
 
 
 def test_a_thread_hears_only_new_codes_and_an_edit_says_so(answers: Answers, clock: Clock) -> None:
-    sent = Outbox()
-    answers.auto_reply(Incoming("C1", "2.0", "error 30007"), DEFAULTS, sent)
+    sent = Outbox(answers.store)
+    answers.auto_reply(Incoming("C1", "2.0", "error 30007"), DEFAULTS)
     reply_in_thread = Incoming("C1", "2.1", "30007 and 21610 now", thread_ts="2.0")
-    assert answers.auto_reply(reply_in_thread, DEFAULTS, sent) == "answered"
+    assert answers.auto_reply(reply_in_thread, DEFAULTS) == "answered"
     assert "Twilio 30007" not in shown(sent[-1]) and "21610" in shown(sent[-1])
     clock.now += 60  # past the cap of 2 a minute
     edit = Incoming("C1", "2.0", "error 30007, and 30003", edit_ts="2.5")
-    assert answers.auto_reply(edit, DEFAULTS, sent) == "answered"
+    assert answers.auto_reply(edit, DEFAULTS) == "answered"
     assert EDITED_NOTE in shown(sent[-1]) and "30003" in shown(sent[-1])
     assert [r.thread_ts for r in sent] == ["2.0", "2.0", "2.0"]
 
 
 def test_the_cap_is_per_channel_per_minute(answers: Answers, clock: Clock) -> None:
-    sent = Outbox()
     codes = ["30003", "30005", "30006"]
     outcomes = [
-        answers.auto_reply(Incoming("C1", f"3.{i}", f"error {c}"), DEFAULTS, sent)
+        answers.auto_reply(Incoming("C1", f"3.{i}", f"error {c}"), DEFAULTS)
         for i, c in enumerate(codes)
     ]
     assert outcomes == ["answered", "answered", "rate-limited"]
-    assert answers.auto_reply(Incoming("C2", "3.9", "error 30006"), DEFAULTS, sent) == "answered"
+    assert answers.auto_reply(Incoming("C2", "3.9", "error 30006"), DEFAULTS) == "answered"
     clock.now += 60
-    assert answers.auto_reply(Incoming("C1", "4.0", "error 30008"), DEFAULTS, sent) == "answered"
+    assert answers.auto_reply(Incoming("C1", "4.0", "error 30008"), DEFAULTS) == "answered"
 
 
-def test_a_failed_send_leaves_nothing_claimed(answers: Answers) -> None:
-    def broken(reply: Reply) -> None:
-        raise ConnectionError("Slack is down")
+def test_a_failed_write_leaves_nothing_claimed(
+    answers: Answers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The claim, the codes and the reply job commit together: a database failure while
+    writing the job leaves no claim behind, so Slack's retry of the event is answered."""
+
+    def broken(self: Unit, *jobs: object) -> int:
+        raise ConnectionError("the database went away")
 
     msg = Incoming("C1", "5.0", "error 30007")
-    with pytest.raises(ConnectionError):
-        answers.auto_reply(msg, DEFAULTS, broken)
-    sent = Outbox()
-    assert answers.auto_reply(msg, DEFAULTS, sent) == "answered"  # Slack's retry gets through
+    with monkeypatch.context() as patched:
+        patched.setattr(Unit, "enqueue", broken)
+        with pytest.raises(ConnectionError):
+            answers.auto_reply(msg, DEFAULTS)
+    sent = Outbox(answers.store)
+    assert answers.auto_reply(msg, DEFAULTS) == "answered"  # Slack's retry gets through
+    assert len(sent) == 1
     assert answers.limiter.allow("C1")  # the failed attempt gave its slot back
 
 
 def test_asked_answers_codes_words_or_help(answers: Answers) -> None:
-    sent = Outbox()
-    assert answers.asked(Incoming("C1", "6.0", "x"), "what is 30008", DEFAULTS, sent) == "answered"
-    assert answers.asked(Incoming("C1", "6.1", "x"), "opted out", DEFAULTS, sent) == "answered"
-    assert answers.asked(Incoming("C1", "6.2", "x"), "", DEFAULTS, sent) == "help"
-    assert answers.asked(Incoming("C1", "6.3", "x"), "qqqq zzzz", DEFAULTS, sent) == "no-match"
+    sent = Outbox(answers.store)
+    assert answers.asked(Incoming("C1", "6.0", "x"), "what is 30008", DEFAULTS) == "answered"
+    assert answers.asked(Incoming("C1", "6.1", "x"), "opted out", DEFAULTS) == "answered"
+    assert answers.asked(Incoming("C1", "6.2", "x"), "", DEFAULTS) == "help"
+    assert answers.asked(Incoming("C1", "6.3", "x"), "qqqq zzzz", DEFAULTS) == "no-match"
     assert "Twilio 30008" in shown(sent[0])
     assert "Closest match" in shown(sent[1])
     assert "&lt;" not in shown(sent[3])
 
 
 def test_asked_even_where_the_thread_heard_it_and_in_dms_top_level(answers: Answers) -> None:
-    sent = Outbox()
-    answers.auto_reply(Incoming("C1", "7.0", "error 30007"), DEFAULTS, sent)
+    sent = Outbox(answers.store)
+    answers.auto_reply(Incoming("C1", "7.0", "error 30007"), DEFAULTS)
     again = Incoming("C1", "7.1", "<@U1> 30007?", thread_ts="7.0")
-    assert answers.asked(again, "30007?", DEFAULTS, sent) == "answered"
+    assert answers.asked(again, "30007?", DEFAULTS) == "answered"
     dm = Incoming("D1", "7.2", "30007")
-    assert answers.asked(dm, "30007", DEFAULTS, sent) == "answered"
+    assert answers.asked(dm, "30007", DEFAULTS) == "answered"
     assert sent[-1].thread_ts is None
 
 
 def test_preferred_providers_reach_detect(answers: Answers) -> None:
-    sent = Outbox()
+    sent = Outbox(answers.store)
     partner = ChannelSettings(providers=("smspartner",))
     msg = Incoming("C1", "8.0", "got error 10 on send")
-    assert answers.auto_reply(msg, DEFAULTS, sent) == "no-codes"
-    assert answers.auto_reply(msg, partner, sent) == "answered"
+    assert answers.auto_reply(msg, DEFAULTS) == "no-codes"
+    assert answers.auto_reply(msg, partner) == "answered"
     assert "SMSPartner 10" in shown(sent[0])

@@ -201,12 +201,16 @@ def test_an_escalation_support_cannot_take_yet_is_kept_the_requester_told_and_it
     ch = channel_id()
     root, view = open_form(api, bot, ch)
     api.fail("chat.postMessage", error="not_in_channel")  # the support post, this once
+    before = len([x for x in bot.output.splitlines() if "outcome=stored" in x])
     assert submit(bot, view, state_for(view, GOOD), USER_ID) == {}
-    kept = bot.wait_for_line("outcome=kept")
-    short_id = kept.split("id=", 1)[1].split()[0]
+    stored = wait_until(
+        lambda: [x for x in bot.output.splitlines() if "outcome=stored" in x][before:]
+    )[0]
+    short_id = stored.split("id=", 1)[1].split()[0]
+    bot.wait_for_line(f"job esc:{short_id.removeprefix('ESC-')}:support refused-kept")
     [told] = wait_until(lambda: [p for p in posts(api, ch) if short_id in blocks_text(p)])
     assert told["thread_ts"] == root and "keep trying" in blocks_text(told)
-    # The redelivery loop posts it once the channel takes it, and says so in the thread.
+    # The outbox posts it once the channel takes it, and says so in the thread.
     wait_until(lambda: [p for p in posts(api, SUPPORT) if short_id in blocks_text(p)])
     wait_until(
         lambda: [p for p in posts(api, ch) if short_id in blocks_text(p)], count=2, timeout=15

@@ -1,5 +1,6 @@
-"""Faults from Slack, through the stand-in Web API: the bot retries what is safe to retry, gives
-up cleanly on the rest, logs each failure once, keeps running, and never posts a reply twice."""
+"""Faults from Slack, through the stand-in Web API: every reply the bot decided is posted once
+Slack lets it (the outbox), never twice (a post whose fate is unknown is looked for first), and
+refusals a retry cannot fix end the job with one log line while the bot goes on."""
 
 from __future__ import annotations
 
@@ -73,21 +74,36 @@ def test_retryable_failures_are_retried_and_the_reply_posted_once(slack, fault, 
 
 
 @pytest.mark.parametrize("fault", ["timeout", "hang-up"])
-def test_a_reply_slack_never_answered_is_never_posted_again(slack, fault) -> None:
+def test_a_reply_slack_never_answered_is_found_and_never_posted_again(slack, fault) -> None:
     api, bot = slack
     ch = channel_id()
     if fault == "timeout":
         api.delay("chat.postMessage", 2.5)  # longer than SMSERROR_SLACK_TIMEOUT=1
     else:
         api.hang_up("chat.postMessage")
-    seen = len(lines_with(bot, "reply may not have been posted"))
     body = say(bot, ch)
-    new_line(bot, "reply may not have been posted", seen)
+    ts = ts_of(body)
+    # The first attempt went out and no answer came back; Slack had posted it. The next
+    # attempt looks in the thread, finds the post by its job key and does not post again.
+    new_line(bot, f"job reply:{ch}:{ts} found", 0, timeout=20)
+    assert len(attempts(api, ch)) == 1
+    assert [c.params["ts"] for c in api.calls("conversations.replies")].count(ts) >= 1
     # Slack redelivers the event it thinks went unanswered: the claim still holds.
     assert bot.post(body, extra_headers=RETRY)[0] == 200
-    assert bot.outcome(ts_of(body)) == "duplicate"
-    wait_until(lambda: attempts(api, ch))
-    assert len(attempts(api, ch)) == 1  # the one request Slack may have acted on
+    assert bot.outcomes(ts, 2)[1] == "duplicate"
+    assert len(attempts(api, ch)) == 1
+
+
+def test_a_post_slack_never_made_is_made_once(slack) -> None:
+    """The fate was unknown and Slack had not posted it: the look finds nothing, so the
+    reply is posted, once."""
+    api, bot = slack
+    ch = channel_id()
+    api.drop("chat.postMessage")
+    body = say(bot, ch)
+    new_line(bot, f"job reply:{ch}:{ts_of(body)} posted attempt=2", 0, timeout=20)
+    assert attempts(api, ch) == [None, True]
+    assert len(api.messages[ch]) == 1
 
 
 @pytest.mark.parametrize("error", ["channel_not_found", "not_in_channel", "is_archived"])
@@ -95,32 +111,33 @@ def test_errors_a_retry_cannot_fix_are_logged_once_and_the_bot_goes_on(slack, er
     api, bot = slack
     ch = channel_id()
     api.fail("chat.postMessage", error=error)
-    seen = len(lines_with(bot, f"Slack refused a call: {error}"))
+    seen = len(lines_with(bot, f"Slack refused it: {error}; given up"))
     say(bot, ch)
-    line = new_line(bot, f"Slack refused a call: {error}", seen)
+    line = new_line(bot, f"Slack refused it: {error}; given up", seen)
     assert "Traceback" not in bot.output
     assert attempts(api, ch) == [False]  # not retried
     # The next message is answered as usual.
     after = say(bot, ch)
     assert bot.outcome(ts_of(after)) == "answered"
-    assert lines_with(bot, f"Slack refused a call: {error}")[seen:] == [line]  # logged once
+    assert attempts(api, ch) == [False, True]
+    assert lines_with(bot, f"Slack refused it: {error}")[seen:] == [line]  # logged once
 
 
-def test_slack_out_of_reach_is_logged_and_the_bot_answers_once_it_is_back(slack) -> None:
+def test_slack_out_of_reach_loses_no_reply(slack) -> None:
     api, bot = slack
     ch = channel_id()
     api.stop()  # connection refused from here on
-    seen = len(lines_with(bot, "cannot reach Slack"))
     start = len(bot.output.splitlines())
     try:
-        say(bot, ch)
-        line = new_line(bot, "cannot reach Slack", seen, timeout=20)
+        during = say(bot, ch)
+        # Decided and stored while Slack is away; the worker keeps trying.
+        new_line(bot, f"job reply:{ch}:{ts_of(during)} failed", 0, timeout=20)
         assert bot.get("/healthz")[0] == 200  # still serving
     finally:
         api.start()
     after = say(bot, ch)
     assert bot.outcome(ts_of(after)) == "answered"
-    assert lines_with(bot, "cannot reach Slack")[seen:] == [line]
+    new_line(bot, f"job reply:{ch}:{ts_of(during)} posted", 0, timeout=30)
+    assert attempts(api, ch) == [True, True]  # both replies, each once
     errors = [x for x in bot.output.splitlines()[start:] if " ERROR " in x]
-    assert errors == [line]  # one line for the failure, not one per attempt
-    assert attempts(api, ch) == [True]
+    assert errors == []  # Slack being away is a wait, not an error

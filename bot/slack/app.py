@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from slack_bolt import App, BoltContext
@@ -12,35 +13,46 @@ from sqlalchemy.engine import make_url
 from bot.answers import Answers
 from bot.catalog import default_catalog
 from bot.config import Config
+from bot.delivery import Deliveries
 from bot.escalations import Escalations
 from bot.slack import errors
-from bot.slack.client import web_client
+from bot.slack.client import delivery_client, web_client
 from bot.slack.http import serve_http
 from bot.slack.listeners import register_listeners
-from bot.slack.outbox import SlackOutbox
-from bot.slack.redelivery import start_redelivery
+from bot.slack.poster import SlackPoster
 from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
+from bot.slack.workers import Workers
 from bot.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def build_services(store: Store, config: Config) -> Services:
+def build_services(
+    store: Store, config: Config, wake: Callable[[], None] | None = None
+) -> Services:
     """What the listeners share, built once per process."""
     catalog = default_catalog()
+    escalations = Escalations(
+        store,
+        catalog,
+        default_support=config.support_channel,
+        mask_numbers=config.mask_numbers,
+        region=config.phone_region,
+        retry_after=timedelta(seconds=config.retry_seconds),
+    )
     return Services(
         store=store,
         answers=Answers(store, replies_per_minute=config.replies_per_minute),
-        escalations=Escalations(
-            store,
-            catalog,
-            default_support=config.support_channel,
-            mask_numbers=config.mask_numbers,
-            region=config.phone_region,
-            retry_after=timedelta(seconds=config.retry_seconds),
-        ),
+        escalations=escalations,
         catalog=catalog,
+        deliveries=Deliveries(
+            store,
+            hooks=escalations,
+            lease=timedelta(seconds=config.job_lease_seconds),
+            settle=timedelta(seconds=max(5, 2 * config.slack_timeout)),
+        ),
+        wake=wake or (lambda: None),
     )
 
 
@@ -85,21 +97,28 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         bot_token, app_token = config.require_socket_mode()
     store = Store.open(config.database)
     log.info("database: %s", make_url(config.database).render_as_string(hide_password=True))
+    workers: Workers | None = None
     try:
-        shared = build_services(store, config)
+        woken: list[Workers] = []
+        shared = build_services(store, config, wake=lambda: woken and woken[0].wake())
         app = build_app(
             client=web_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout),
             store=store,
             services=shared,
             signing_secret=signing_secret.reveal() if http else None,
         )
-        redelivery = start_redelivery(
-            shared.escalations, SlackOutbox(app.client), every=min(30.0, config.retry_seconds / 2)
+        # Posting has a client of its own that never sleeps out a rate limit: the outbox
+        # waits instead, without holding a thread (bot.delivery).
+        poster = SlackPoster(
+            delivery_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout)
         )
+        workers = Workers(shared.deliveries, poster).start()
+        woken.append(workers)
         if http:
             serve_http(app, store, host=host, port=port, log_level=config.log_level or "INFO")
         else:
             serve_socket(app, app_token.reveal(), store=store, host=host, port=port)
-        redelivery.set()
     finally:
+        if workers is not None:
+            workers.stop()
         store.close()

@@ -111,6 +111,22 @@ def web_client(token: str, base_url: str, *, timeout: float = API_TIMEOUT) -> Co
     )
 
 
+def delivery_client(
+    token: str, base_url: str, *, timeout: float = API_TIMEOUT
+) -> CountingWebClient:
+    """The outbox's client: as web_client, but a 429 comes back at once (bot.delivery waits
+    out Retry-After by rescheduling the job, not by sleeping in a thread)."""
+    return CountingWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            SafeConnectionRetry(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
 def count_api_errors(app: App) -> None:
     """Count failures of the calls listeners make too, not only those on app.client.
 

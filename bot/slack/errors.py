@@ -14,7 +14,6 @@ from slack_bolt.context.respond import Respond
 from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.answers import MaybeSent
 from bot.cards.ids import Forged
 
 log = logging.getLogger(__name__)
@@ -68,10 +67,6 @@ def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None
     if isinstance(error, (StaleAction, Forged)):
         log.warning("%s: stale or forged action: %s", what, error)
         note = STALE
-    elif isinstance(error, MaybeSent):
-        # Not retried, here or by Slack's redelivery (the claim is kept): never posted twice.
-        log.warning("%s: reply may not have been posted (%s); not retried", what, error)
-        note = GENERIC
     elif isinstance(error, (OSError, HTTPException)):
         log.error("%s: cannot reach Slack: %s", what, type(error).__name__)
         note = GENERIC

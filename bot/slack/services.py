@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from slack_bolt import BoltContext
 
 from bot.answers import Answers
 from bot.catalog import Catalog
+from bot.delivery import Deliveries
 from bot.escalations import Escalations
 from bot.store import Store
 
@@ -21,6 +22,11 @@ class Services:
     answers: Answers
     escalations: Escalations
     catalog: Catalog
+    deliveries: Deliveries
+    wake: Callable[[], None] = lambda: None  # a job was written: workers, look now
+
+    def wake_delivery(self) -> None:
+        self.wake()
 
     @property
     def providers(self) -> Mapping[str, str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Connection, Engine, bindparam, delete, select
 
 from bot.records import EntryKey
 from bot.store.inserts import insert_new
@@ -39,9 +39,8 @@ class Claims:
 
     def claim_message(self, key: str, channel_id: str) -> bool:
         """True exactly once per key, however many deliveries, threads or restarts ask."""
-        row = {"claim_key": key, "channel_id": channel_id}
         with self.engine.begin() as conn:
-            return insert_new(conn, AnsweredMessage.__table__, _MESSAGE_KEY, [row]) == 1
+            return claim_message(conn, key, channel_id)
 
     def release_message(self, key: str) -> None:
         """Undo a claim whose answer could not be sent, so a retry may answer."""
@@ -53,8 +52,7 @@ class Claims:
     def explained(self, channel_id: str, thread_ts: str) -> set[EntryKey]:
         """Every entry already explained in this thread."""
         with self.engine.connect() as conn:
-            rows = conn.execute(_EXPLAINED, {"channel_id": channel_id, "thread_ts": thread_ts})
-            return {(p, c, s or None) for p, c, s in rows}
+            return explained(conn, channel_id, thread_ts)
 
     def claim_codes(
         self, channel_id: str, thread_ts: str, keys: Iterable[EntryKey]
@@ -66,10 +64,8 @@ class Claims:
         """
         won = []
         for key in dict.fromkeys(keys):
-            row = _thread_row(channel_id, thread_ts, key)
             with self.engine.begin() as conn:
-                if insert_new(conn, ThreadCode.__table__, _THREAD_KEY, [row]) == 1:
-                    won.append(key)
+                won += claim_codes(conn, channel_id, thread_ts, [key])
         return won
 
     def release_codes(self, channel_id: str, thread_ts: str, keys: Sequence[EntryKey]) -> None:
@@ -78,6 +74,32 @@ class Claims:
         with self.engine.begin() as conn:
             for key in keys:
                 conn.execute(_RELEASE_CODE, _thread_row(channel_id, thread_ts, key))
+
+
+# The same operations on a connection the caller's transaction holds (bot.store.unit).
+
+
+def claim_message(conn: Connection, key: str, channel_id: str) -> bool:
+    row = {"claim_key": key, "channel_id": channel_id}
+    return insert_new(conn, AnsweredMessage.__table__, _MESSAGE_KEY, [row]) == 1
+
+
+def explained(conn: Connection, channel_id: str, thread_ts: str) -> set[EntryKey]:
+    rows = conn.execute(_EXPLAINED, {"channel_id": channel_id, "thread_ts": thread_ts})
+    return {(p, c, s or None) for p, c, s in rows}
+
+
+def claim_codes(
+    conn: Connection, channel_id: str, thread_ts: str, keys: Iterable[EntryKey]
+) -> list[EntryKey]:
+    """Inside one transaction, in a fixed order: two transactions claiming the same codes in
+    the same order wait for each other instead of deadlocking."""
+    won = []
+    for key in sorted(dict.fromkeys(keys), key=lambda k: (k[0], k[1], k[2] or "")):
+        row = _thread_row(channel_id, thread_ts, key)
+        if insert_new(conn, ThreadCode.__table__, _THREAD_KEY, [row]) == 1:
+            won.append(key)
+    return won
 
 
 def _thread_row(channel_id: str, thread_ts: str, key: EntryKey) -> dict[str, str]:

@@ -7,14 +7,19 @@ same moment both send it, the database lets one through, and the other learns it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.records import EscalationRecord, Example, NewEscalation
+from bot.records import EscalationRecord, Example, NewEscalation, NewJob
+from bot.store.jobs import enqueue
 from bot.store.models import Escalation, as_utc, utcnow
+
+JobsFor = Callable[[EscalationRecord], Sequence[NewJob]]
 
 LAST_ERROR_LIMIT = 200  # characters kept of a delivery error: enough to say what went wrong
 
@@ -26,8 +31,39 @@ MOVED_BY = {"acknowledged": "acknowledged_by", "resolved": "resolved_by"}
 class Escalations:
     _session: sessionmaker[Session]
 
-    def create_escalation(self, new: NewEscalation) -> EscalationRecord:
-        """Store it as "open"; the database picks the id, so creators never collide."""
+    def create_escalation(
+        self,
+        new: NewEscalation,
+        *,
+        view_id: str | None = None,
+        jobs_for: JobsFor | None = None,
+    ) -> EscalationRecord:
+        """Store it as "open"; the database picks the id, so creators never collide.
+
+        `view_id` (the modal it came from) makes a submit idempotent: the same view submitted
+        again gets the escalation already stored, not a second one. `jobs_for` names the posts
+        it needs (the support post), written in the same transaction.
+        """
+        if view_id:
+            try:
+                return self._create_escalation(new, view_id, jobs_for)
+            except IntegrityError:  # the same view, submitted twice at once: the other won
+                found = self.escalation_for_view(view_id)
+                if found is None:
+                    raise
+                return found
+        return self._create_escalation(new, None, jobs_for)
+
+    def escalation_for_view(self, view_id: str) -> EscalationRecord | None:
+        with self._session() as session:
+            row = session.scalars(
+                select(Escalation).where(Escalation.view_id == view_id)
+            ).one_or_none()
+            return _record(row) if row else None
+
+    def _create_escalation(
+        self, new: NewEscalation, view_id: str | None, jobs_for: JobsFor | None
+    ) -> EscalationRecord:
         now = utcnow()
         row = Escalation(
             provider=new.provider,
@@ -41,14 +77,24 @@ class Escalations:
             notes=new.notes,
             state="open",
             support_channel=new.support_channel,
+            view_id=view_id,
             delivery_attempts=0,
             created_at=now,
             updated_at=now,
         )
         with self._session.begin() as session:
+            if view_id:
+                kept = session.scalars(
+                    select(Escalation).where(Escalation.view_id == view_id)
+                ).one_or_none()
+                if kept is not None:
+                    return _record(kept)
             session.add(row)
             session.flush()
-            return _record(row)
+            record = _record(row)
+            if jobs_for is not None:
+                enqueue(session.connection(), jobs_for(record))
+            return record
 
     def escalation(self, id: int) -> EscalationRecord | None:
         with self._session() as session:
@@ -116,7 +162,9 @@ class Escalations:
             .limit(limit)
         )
 
-    def move_escalation(self, id: int, *, to: str, by: str) -> EscalationRecord | None:
+    def move_escalation(
+        self, id: int, *, to: str, by: str, jobs_for: JobsFor | None = None
+    ) -> EscalationRecord | None:
         """Acknowledge or resolve; None when the move is not allowed (already there, unknown id).
 
         One conditional UPDATE: of two concurrent moves to the same state exactly one changes a
@@ -134,7 +182,10 @@ class Escalations:
                 return None
             # Same transaction: the row is ours until commit, so this reads our own move.
             row = session.scalars(select(Escalation).where(Escalation.id == id)).one()
-            return _record(row)
+            record = _record(row)
+            if jobs_for is not None:  # the post's update and the requester's note, with it
+                enqueue(session.connection(), jobs_for(record))
+            return record
 
     def _escalations(self, query: Any) -> list[EscalationRecord]:
         with self._session() as session:

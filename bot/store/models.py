@@ -125,6 +125,7 @@ class Escalation(Base):
     __table_args__ = (
         CheckConstraint("state IN ('open', 'acknowledged', 'resolved')", name="state"),
         Index("ix_escalations_state", "state"),
+        Index("ix_escalations_view_id", "view_id", unique=True),
         # SQLite would otherwise reuse the highest id after a delete; an ESC-id means one thing.
         {"sqlite_autoincrement": True},
     )
@@ -141,6 +142,8 @@ class Escalation(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="open")
     support_channel: Mapped[str] = mapped_column(String(32))
+    # The modal it was submitted from: a second submit of the same view finds this row.
+    view_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
     support_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     delivery_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -171,3 +174,39 @@ class Sighting(Base):
     code: Mapped[str] = mapped_column(String(64))
     scope: Mapped[str] = mapped_column(String(64), default="")
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class OutboxJob(Base):
+    """Something the bot must post or update in Slack (bot.records.NewJob), until it has.
+
+    Written in the transaction that decided it; a delivery worker takes it (state "sending"
+    with a lease, so no other worker takes it meanwhile), posts it and marks it "sent". A
+    worker that dies mid-post leaves the lease to expire; the next taker looks for the post in
+    Slack by its key first ("unsure"), so it is never made twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'sending', 'sent', 'failed')", name="state"),
+        Index("ix_outbox_state_due_at", "state", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_key: Mapped[str] = mapped_column(String(255), unique=True)
+    purpose: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[str] = mapped_column(String(32))
+    thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    target_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    requester: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    escalation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    blocks: Mapped[str] = mapped_column(Text, default="[]")
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    unsure: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    sent_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)

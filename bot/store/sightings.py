@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from sqlalchemy import Engine, bindparam, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.records import EntryKey
@@ -33,6 +33,46 @@ _SEEN_SINCE = (
 )
 
 
+def record_sightings(
+    conn: Connection,
+    channel_id: str,
+    message_key: str,
+    keys: Iterable[EntryKey],
+    *,
+    at: datetime | None = None,
+) -> int:
+    """Sightings.record_sightings on a connection the caller's transaction holds."""
+    seen_at = as_utc(at) if at else utcnow()
+    rows = [
+        {
+            "channel_id": channel_id,
+            "message_key": message_key,
+            "provider": provider,
+            "code": code,
+            "scope": scope,
+            "seen_at": seen_at,
+        }
+        for provider, code, scope in dict.fromkeys((p, c, s or "") for p, c, s in keys)
+    ]
+    if not rows:
+        return 0
+    # One statement that skips duplicates: a row already there does not abort the rest, as an
+    # IntegrityError would.
+    return insert_new(conn, Sighting.__table__, _UNIQUE, rows)
+
+
+def sightings(conn: Connection, channel_id: str, key: EntryKey, since: datetime) -> int:
+    provider, code, scope = key
+    asked = {
+        "channel_id": channel_id,
+        "provider": provider,
+        "code": code,
+        "scope": scope or "",
+        "since": as_utc(since),
+    }
+    return conn.execute(_SEEN_SINCE, asked).scalar() or 0
+
+
 class Sightings:
     engine: Engine
     _session: sessionmaker[Session]
@@ -46,37 +86,13 @@ class Sightings:
         at: datetime | None = None,
     ) -> int:
         """Count each entry once for this message; returns how many were new."""
-        seen_at = as_utc(at) if at else utcnow()
-        rows = [
-            {
-                "channel_id": channel_id,
-                "message_key": message_key,
-                "provider": provider,
-                "code": code,
-                "scope": scope,
-                "seen_at": seen_at,
-            }
-            for provider, code, scope in dict.fromkeys((p, c, s or "") for p, c, s in keys)
-        ]
-        if not rows:
-            return 0
-        # One statement that skips duplicates: a row already there does not abort the rest,
-        # as an IntegrityError would.
         with self.engine.begin() as conn:
-            return insert_new(conn, Sighting.__table__, _UNIQUE, rows)
+            return record_sightings(conn, channel_id, message_key, keys, at=at)
 
     def sightings(self, channel_id: str, key: EntryKey, since: datetime) -> int:
         """How many messages in the channel showed this entry since then."""
-        provider, code, scope = key
-        asked = {
-            "channel_id": channel_id,
-            "provider": provider,
-            "code": code,
-            "scope": scope or "",
-            "since": as_utc(since),
-        }
         with self.engine.connect() as conn:
-            return conn.execute(_SEEN_SINCE, asked).scalar() or 0
+            return sightings(conn, channel_id, key, since)
 
     def top_codes(
         self,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, text
@@ -17,14 +19,16 @@ from sqlalchemy.pool import StaticPool
 
 from bot.store.claims import Claims
 from bot.store.escalations import Escalations
+from bot.store.jobs import Jobs
 from bot.store.migrate import upgrade
 from bot.store.settings import RecentSettings, Settings
 from bot.store.sightings import Sightings
+from bot.store.unit import Unit
 
 log = logging.getLogger(__name__)
 
 
-class Store(Claims, Settings, Escalations, Sightings):
+class Store(Claims, Settings, Escalations, Sightings, Jobs):
     def __init__(self, engine: Engine, *, migrate: bool = True) -> None:
         """migrate=False leaves the schema to `smserror db upgrade` (one instance, ahead of
         time); by default the store brings the database up to date itself."""
@@ -40,6 +44,12 @@ class Store(Claims, Settings, Escalations, Sightings):
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def unit(self) -> Iterator[Unit]:
+        """One transaction: everything done through the unit commits together, or not at all."""
+        with self.engine.begin() as conn:
+            yield Unit(conn)
 
     def ping(self) -> bool:
         """True when the database answers; /healthz reports it."""

@@ -42,6 +42,8 @@ _ACCEPTED_SCOPES = {
     "chat.delete": "chat:write",
     "conversations.info": "channels:read,groups:read,mpim:read,im:read",
     "conversations.members": "channels:read,groups:read,mpim:read,im:read",
+    "conversations.history": "channels:history,groups:history,mpim:history,im:history",
+    "conversations.replies": "channels:history,groups:history,mpim:history,im:history",
     "users.info": "users:read",
     "reactions.add": "reactions:write",
     "reactions.remove": "reactions:write",
@@ -88,6 +90,7 @@ class _Fault:
     retry_after: int | None = None
     delay: float = 0.0
     hang_up: bool = False  # read the request, then close the connection without answering
+    acted: bool = True  # with hang_up: Slack acted on the request before the answer was lost
 
 
 class SlackApiFailure(Exception):
@@ -164,6 +167,7 @@ class SlackWebAPI:
         self.strict_channels = strict_channels
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, JSON] = {}
+        self.messages: dict[str, list[JSON]] = {}  # what the bot posted, per channel
         self._cond = threading.Condition()
         self._calls: list[Call] = []
         self._faults: dict[str, deque[_Fault]] = defaultdict(deque)
@@ -271,6 +275,11 @@ class SlackWebAPI:
         """
         self._queue(method, _Fault(hang_up=True), times)
 
+    def drop(self, method: str, times: int = 1) -> None:
+        """Like hang_up, but Slack never acted on the request: the connection broke on the way
+        in. The caller cannot tell the two apart."""
+        self._queue(method, _Fault(hang_up=True, acted=False), times)
+
     def respond(self, method: str, responder: Responder) -> None:
         """Answer ``method`` with a fixed dict or ``responder(call)``; makes unknown methods known.
 
@@ -377,6 +386,8 @@ class SlackWebAPI:
         if fault is not None and fault.delay:
             self._stopping.wait(fault.delay)
         if fault is not None and fault.hang_up:
+            if fault.acted:  # only the answer is lost: the case that can post twice
+                self._act(call)
             return 0, {}, {}
         if fault is not None and fault.error is not None:
             headers = (
@@ -384,6 +395,10 @@ class SlackWebAPI:
             )
             return fault.status, {"ok": False, "error": fault.error}, headers
 
+        return self._act(call)
+
+    def _act(self, call: Call) -> tuple[int, JSON, dict[str, str]]:
+        """What Slack does with a call that got through, whether or not its answer is read."""
         with self._cond:
             override = self._overrides.get(call.method)
         handler = _HANDLERS.get(call.method)
@@ -471,7 +486,36 @@ class SlackWebAPI:
         if not any(p.get(k) for k in ("text", "blocks", "attachments")):
             raise SlackApiFailure("no_text")
         ts = ids.next_ts()
-        return {"channel": channel, "ts": ts, "message": _bot_message(p, ts)}
+        message = _bot_message(p, ts)
+        with self._cond:
+            self.messages.setdefault(channel, []).append(message)
+        return {"channel": channel, "ts": ts, "message": message}
+
+    def _history(self, p: JSON) -> JSON:
+        """conversations.history: the channel's top-level messages, newest first; metadata
+        only with include_all_metadata, as Slack does."""
+        _required(p, "channel")
+        channel = str(p["channel"])
+        oldest = float(p.get("oldest") or 0)
+        with self._cond:
+            kept = [
+                m
+                for m in self.messages.get(channel, [])
+                if float(m["ts"]) >= oldest and m.get("thread_ts", m["ts"]) == m["ts"]
+            ]
+        return {"messages": _shown(kept, p), "has_more": False}
+
+    def _replies(self, p: JSON) -> JSON:
+        """conversations.replies: a thread's parent and replies, oldest first."""
+        _required(p, "channel", "ts")
+        channel, ts = str(p["channel"]), str(p["ts"])
+        with self._cond:
+            kept = [
+                m
+                for m in self.messages.get(channel, [])
+                if m["ts"] == ts or m.get("thread_ts") == ts
+            ]
+        return {"messages": _shown(list(reversed(kept)), p), "has_more": False}
 
     def _post_ephemeral(self, p: JSON) -> JSON:
         _required(p, "user")
@@ -593,6 +637,8 @@ _HANDLERS: dict[str, Callable[[SlackWebAPI, JSON], JSON]] = {
     "views.publish": SlackWebAPI._views_publish,
     "conversations.info": SlackWebAPI._conversations_info,
     "conversations.members": SlackWebAPI._conversations_members,
+    "conversations.history": SlackWebAPI._history,
+    "conversations.replies": SlackWebAPI._replies,
     "users.info": SlackWebAPI._users_info,
     "reactions.add": SlackWebAPI._reactions_add,
     "reactions.remove": SlackWebAPI._reactions_remove,
@@ -613,6 +659,16 @@ def _bot_profile() -> JSON:
         "icons": {"image_36": "https://a.slack-edge.com/80588/img/plugins/app/bot_36.png"},
         "team_id": ids.TEAM_ID,
     }
+
+
+def _shown(messages: list[JSON], p: JSON) -> list[JSON]:
+    """Newest first; metadata dropped unless include_all_metadata asks for it."""
+    with_metadata = str(p.get("include_all_metadata", "")).lower() in ("1", "true")
+    limit = int(p.get("limit") or 100)
+    ordered = sorted(messages, key=lambda m: float(m["ts"]), reverse=True)[:limit]
+    if with_metadata:
+        return ordered
+    return [{k: v for k, v in m.items() if k != "metadata"} for m in ordered]
 
 
 def _bot_message(p: JSON, ts: str) -> JSON:

@@ -26,6 +26,10 @@ log = logging.getLogger(__name__)
 MOVES = {ACTION_ESCALATION_ACK: "acknowledged", ACTION_ESCALATION_RESOLVE: "resolved"}
 NOT_A_MEMBER = "Only members of <#{channel}> can acknowledge or resolve its escalations."
 UNCHANGED = "Nothing to change: someone already moved this escalation on."
+NOT_STORED = (
+    "I couldn't save this escalation just now (my database did not answer). Everything you "
+    "typed is still here: submit again in a minute."
+)
 
 
 def register(app: App) -> None:
@@ -58,13 +62,23 @@ def on_escalation_submitted(
 ) -> None:
     shared = services(context)
     user = (body.get("user") or {}).get("id", "")
+    view_id = view.get("id") if isinstance(view.get("id"), str) else None
     try:
         result = shared.escalations.submit(
-            view.get("private_metadata", ""), (view.get("state") or {}).get("values"), user
+            view.get("private_metadata", ""),
+            (view.get("state") or {}).get("values"),
+            user,
+            view_id=view_id,
         )
     except Forged:
         ack()
         raise
+    except Exception:
+        # Not stored (the database did not answer): the modal stays open with everything
+        # typed in it, and says so; submitting again is safe (the view id keys it).
+        log.exception("view_submission %s: escalation not stored", CALLBACK_ESCALATION)
+        ack(response_action="errors", errors={first_input(view): NOT_STORED})
+        return
     if result.errors or result.record is None:
         # Shown under each field of the still-open modal.
         ack(response_action="errors", errors=dict(result.errors))
@@ -74,16 +88,23 @@ def on_escalation_submitted(
             ",".join(sorted(result.errors)),
         )
         return
-    ack()  # stored: the modal may close; posting it can take longer than Slack waits
+    ack()  # stored, with its support post as a job: the modal may close
+    shared.wake_delivery()
     record = result.record
-    delivered = shared.escalations.deliver(record, SlackOutbox(client))
     log.info(
-        "view_submission %s outcome=%s id=%s support=%s",
+        "view_submission %s outcome=stored id=%s support=%s",
         CALLBACK_ESCALATION,
-        "delivered" if delivered else "kept",
         record.short_id,
         record.support_channel,
     )
+
+
+def first_input(view: dict[str, Any]) -> str:
+    """The block id of the view's first input: where a whole-form error can be shown."""
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return "notes"
 
 
 def on_move(
@@ -100,6 +121,7 @@ def on_move(
     user = (body.get("user") or {}).get("id", "")
     to = MOVES[action["action_id"]]
     outcome = shared.escalations.move(action.get("value", ""), to, user, SlackOutbox(client))
+    shared.wake_delivery()
     if outcome.startswith("not-a-member:"):
         # The support channel whose members may move it, not the channel clicked in.
         channel = outcome.removeprefix("not-a-member:")

@@ -3,73 +3,75 @@
 from __future__ import annotations
 
 import logging
-import time
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import App, BoltContext
-from slack_sdk import WebClient
 
-from bot.answers import Incoming, MaybeSent, Reply, Send
+from bot.answers import Incoming
 from bot.cards.ids import is_dm
 from bot.channels import ChannelSettings
-from bot.slack.client import maybe_sent
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 
 log = logging.getLogger(__name__)
 
-# Bolt starts a listener before the HTTP ack is written, on the same core; a listener that
-# takes the GIL at once delays the ack of this and other requests (measured: ours/bare median
-# ack 1.59 -> 1.24 at 200 events/s with this pause, bench/load_bench.py). Giving the core away
-# for a millisecond lets the acks go out first; a thread reply is later by that millisecond.
-ACK_FIRST = 0.001
-
 # Subtypes that carry something a person (or an integration) said; joins, deletions, topic
 # changes and the like are never answered.
 SAID = {None, "bot_message", "thread_broadcast", "file_share", "me_message"}
+ANSWERED_EVENTS = ("message", "app_mention")
 
 
 def register(app: App) -> None:
-    app.event("message")(on_message)
-    app.event("app_mention")(on_mention)
+    # The decision, and the job that will post it, are written before Slack gets its 200
+    # (a global middleware runs before the ack; a listener runs after it): Slack never
+    # redelivers an acknowledged event, so an answer decided after the ack is lost when the
+    # process dies in between. A database that cannot take the write fails the request, and
+    # Slack delivers the event again later. Posting is left to the delivery workers.
+    app.middleware(take_in)
+    for event in ANSWERED_EVENTS:
+        app.event(event)(_already_taken_in)
 
 
-def poster(client: WebClient) -> Send:
-    def send(reply: Reply) -> None:
-        thread = {"thread_ts": reply.thread_ts} if reply.thread_ts else {}
-        try:
-            client.chat_postMessage(channel=reply.channel, **thread, **reply.message.kwargs())
-        except Exception as error:
-            if maybe_sent(error):
-                raise MaybeSent(f"no answer from Slack: {type(error).__name__}") from error
-            raise
-
-    return send
+def _already_taken_in() -> None:
+    """The event was answered (or not) by take_in; the listener only lets Bolt acknowledge."""
 
 
-def on_message(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    time.sleep(ACK_FIRST)
+def take_in(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
+    event = body.get("event") if body.get("type") == "event_callback" else None
+    if isinstance(event, dict) and event.get("type") in ANSWERED_EVENTS:
+        if event["type"] == "message":
+            on_message(event, context)
+        else:
+            on_mention(event, context)
+    next()
+
+
+def on_message(event: dict[str, Any], context: BoltContext) -> None:
     subtype = event.get("subtype")
     edited = subtype == "message_changed"
     message = (event.get("message") or {}) if edited else event
-    if edited or subtype in SAID:
-        outcome = _answer(event, message, edited, context, client)
+    if not isinstance(message, dict) or not isinstance(event.get("channel"), str):
+        outcome = "malformed"
+    elif edited or subtype in SAID:
+        outcome = _answer(event, message, edited, context)
     else:
         outcome = f"ignored-{subtype}"
     log.info(
-        "message channel=%s ts=%s outcome=%s", event.get("channel"), message.get("ts"), outcome
+        "message channel=%s ts=%s outcome=%s",
+        event.get("channel"),
+        message.get("ts") if isinstance(message, dict) else None,
+        outcome,
     )
 
 
 def _answer(
-    event: dict[str, Any],
-    message: dict[str, Any],
-    edited: bool,
-    context: BoltContext,
-    client: WebClient,
+    event: dict[str, Any], message: dict[str, Any], edited: bool, context: BoltContext
 ) -> str:
     shared = services(context)
     channel = event["channel"]
+    if not isinstance(message.get("ts"), str):
+        return "malformed"
     settings = shared.store.settings(channel)
     if skipped := _not_for_us(message, settings, context):
         return skipped
@@ -81,25 +83,29 @@ def _answer(
         thread_ts=message.get("thread_ts"),
         edit_ts=event.get("ts") if edited else None,
     )
-    send = poster(client)
     direct = event.get("channel_type") == "im" or is_dm(channel)
     if not edited and (direct or mentions(text, context.bot_user_id)):
         # A mention also arrives as app_mention; both paths claim the same key, one answers.
         question = without_mention(text, context.bot_user_id)
-        return shared.answers.asked(incoming, question, settings, send)
-    return shared.answers.auto_reply(incoming, settings, send)
+        outcome = shared.answers.asked(incoming, question, settings)
+    else:
+        outcome = shared.answers.auto_reply(incoming, settings)
+    shared.wake_delivery()
+    return outcome
 
 
-def on_mention(event: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    time.sleep(ACK_FIRST)
+def on_mention(event: dict[str, Any], context: BoltContext) -> None:
     shared = services(context)
     channel = event.get("channel", "")
-    settings = shared.store.settings(channel)
-    if not (outcome := _not_for_us(event, settings, context)):
-        text = message_text(event)
-        incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
-        question = without_mention(text, context.bot_user_id)
-        outcome = shared.answers.asked(incoming, question, settings, poster(client))
+    outcome = "malformed"
+    if isinstance(channel, str) and isinstance(event.get("ts"), str):
+        settings = shared.store.settings(channel)
+        if not (outcome := _not_for_us(event, settings, context)):
+            text = message_text(event)
+            incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
+            question = without_mention(text, context.bot_user_id)
+            outcome = shared.answers.asked(incoming, question, settings)
+            shared.wake_delivery()
     log.info("app_mention channel=%s ts=%s outcome=%s", channel, event.get("ts"), outcome)
 
 
