@@ -72,8 +72,18 @@ def _serve(config: Config, *, http: bool, host: str, port: int) -> int:
     from bot.slack.app import serve
 
     configure_logging(config.log_level or "INFO", config.secrets(), fmt=config.log_format)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot.store import StoreError
+
     try:
         serve(config, http=http, host=host, port=port)
+    except StoreError as exc:
+        print(f"smserror: {exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:  # the database refused us at start (migrations, login)
+        print(f"smserror: {_database_problem(config.database, exc)}", file=sys.stderr)
+        return 2
     except BoltError as exc:
         # Bolt checks the bot token with auth.test at start; its message names no secret.
         print(f"smserror: Slack did not accept SLACK_BOT_TOKEN: {exc}", file=sys.stderr)

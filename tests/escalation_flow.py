@@ -103,13 +103,18 @@ def state_for(view: dict, examples: Sequence[tuple[str, int | None, str]], notes
     return values
 
 
-def submit(bot: HttpBot, view: dict, state: dict, user: str) -> dict:
-    """Submit the modal; returns Slack's view of our answer ({} when the modal may close)."""
+def submit(bot: HttpBot, view: dict, state: dict, user: str, *, view_id: str | None = None) -> dict:
+    """Submit the modal; returns Slack's view of our answer ({} when the modal may close).
+
+    Each call is a new view unless `view_id` names one (Slack sends the same id when the
+    same modal is submitted again)."""
     body = payloads.view_submission(
         view["callback_id"],
         state,
         private_metadata=view.get("private_metadata", ""),
         user=user,
+        view_id=view_id,
+        blocks=view.get("blocks"),
     )
     status, _, raw = bot.post(body)
     assert status == 200, raw

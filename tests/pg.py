@@ -64,6 +64,7 @@ class PgServer:
     base: Path  # the throwaway folder: cluster, socket and log live here
     port: int
     process: subprocess.Popen[bytes] | None = None
+    as_user: str | None = None
     log: Path = field(init=False)
     _maker: ThreadPoolExecutor = field(init=False, default_factory=lambda: ThreadPoolExecutor(1))
     _spare: Future[str] | None = field(init=False, default=None)
@@ -99,6 +100,18 @@ class PgServer:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def pause(self) -> None:
+        """Stop the server as an outage would (fast shutdown: clients are cut off), keeping its
+        data for resume()."""
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=15)
+
+    def resume(self) -> None:
+        """Start the paused server again, on the same port and data."""
+        self.process = _serve(self, self.as_user)
+        _wait_until_ready(self)
+
     def stop(self) -> None:
         """Fast shutdown (SIGINT: clients are disconnected), then the folder goes."""
         self._maker.shutdown(wait=True, cancel_futures=True)
@@ -121,7 +134,7 @@ def start() -> PgServer:
         raise FileNotFoundError("no PostgreSQL server binaries (initdb, postgres) found")
     as_user = "postgres" if os.geteuid() == 0 else None
     base = Path(tempfile.mkdtemp(prefix="smserror-pg-", dir="/tmp"))
-    server = PgServer(binaries=binaries, base=base, port=_free_port())
+    server = PgServer(binaries=binaries, base=base, port=_free_port(), as_user=as_user)
     try:
         if as_user:
             shutil.chown(base, user=as_user, group=as_user)

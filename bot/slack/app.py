@@ -95,7 +95,7 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         bot_token, signing_secret = config.require_http()
     else:
         bot_token, app_token = config.require_socket_mode()
-    store = Store.open(config.database)
+    store = Store.open(config.database, create_folder=config.database_url is None)
     log.info("database: %s", make_url(config.database).render_as_string(hide_password=True))
     workers: Workers | None = None
     try:

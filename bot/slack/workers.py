@@ -14,7 +14,9 @@ log = logging.getLogger(__name__)
 
 WORKERS = 4
 IDLE = 0.5  # seconds between looks when nothing woke the workers
-TAKE = 5  # jobs a worker takes at a time
+# One job at a time: a job held while its worker posts others would sit out its lease in the
+# queue, and a second worker could take it once the lease ran out.
+TAKE = 1
 
 
 class Workers:

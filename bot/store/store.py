@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import logging
 import os
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
@@ -39,8 +41,10 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
             upgrade(engine)
 
     @classmethod
-    def open(cls, url: str, *, migrate: bool = True) -> Store:
-        return cls(make_engine(url), migrate=migrate)
+    def open(cls, url: str, *, migrate: bool = True, create_folder: bool = True) -> Store:
+        """`create_folder=False` for a path an operator named: a missing folder there is a
+        volume not mounted or a typo, not something to paper over with a new empty database."""
+        return cls(make_engine(url, create_folder=create_folder), migrate=migrate)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -52,18 +56,38 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
             yield Unit(conn)
 
     def ping(self) -> bool:
-        """True when the database answers; /healthz reports it."""
+        """True when the database takes a write; /healthz reports it. A database that still
+        answers reads but refuses writes (a read-only file, a full disk, a replica) cannot
+        claim a message or keep an escalation, so it is not healthy."""
+        if not _same_file(self.engine):
+            log.error("the SQLite file was removed or replaced under the running bot")
+            return False
         try:
-            with self.engine.connect() as conn:
-                conn.execute(text("SELECT 1"))
+            with self.engine.begin() as conn:
+                # A write that changes nothing, rolled back or not: it needs the write lock.
+                conn.execute(text("UPDATE alembic_version SET version_num = version_num"))
             return True
         except SQLAlchemyError:
             log.exception("database ping failed")
             return False
 
 
-def make_engine(url: str) -> Engine:
-    """An engine that several threads can share; SQLite files are created private (0600)."""
+# The SQLite file each engine opened (path, device, inode), to notice it vanishing.
+_FILES: weakref.WeakKeyDictionary[Engine, tuple[str, int, int]] = weakref.WeakKeyDictionary()
+
+
+class StoreError(Exception):
+    """The database cannot be used as configured; the message names the path or URL part."""
+
+
+def make_engine(url: str, *, create_folder: bool = True) -> Engine:
+    """An engine that several threads can share; SQLite files are created private (0600).
+
+    After it is created the SQLite file is opened read-write only ("mode=rw"): a file removed
+    under a running bot makes its database calls fail (and /healthz say so) instead of
+    SQLite quietly starting a new, empty one, which would answer old messages again and lose
+    open escalations.
+    """
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
@@ -71,8 +95,16 @@ def make_engine(url: str) -> Engine:
     if database in ("", ":memory:") or parsed.query.get("mode") == "memory":
         # One connection for every thread, or each would see its own empty database.
         return create_engine(url, poolclass=StaticPool, connect_args={"check_same_thread": False})
-    _create_private_file(Path(database))
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+    path = Path(database)
+    _check_folder(path, create=create_folder)
+    _create_private_file(path)
+    opened = path.resolve()
+    engine = create_engine(
+        f"sqlite:///file:{quote(str(opened))}?mode=rw&uri=true",
+        connect_args={"check_same_thread": False, "timeout": 15},
+    )
+    stat = opened.stat()
+    _FILES[engine] = (str(opened), stat.st_dev, stat.st_ino)
 
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -81,16 +113,53 @@ def make_engine(url: str) -> Engine:
         # shared-memory files inherit the database file's permissions.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=15000")
+        # With WAL, NORMAL keeps every commit through a crash of the process (what the outbox
+        # needs) and skips the fsync per commit that FULL adds against power loss.
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine
+
+
+def _check_folder(path: Path, *, create: bool) -> None:
+    folder = path.parent
+    if not folder.exists():
+        if not create:
+            raise StoreError(
+                f"the folder of the SQLite file {path} does not exist: create it (or mount "
+                "its volume), or point DATABASE_URL elsewhere"
+            )
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError as error:
+            raise StoreError(f"cannot create the folder {folder} for {path}: {error}") from error
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise StoreError(
+            f"the folder {folder} of the SQLite file {path} is not writable by this user "
+            "(SQLite writes its journal beside the file)"
+        )
+
+
+def _same_file(engine: Engine) -> bool:
+    """Whether the SQLite file the engine opened is still there, and still that file."""
+    kept = _FILES.get(engine)
+    if not kept:
+        return True
+    name, device, inode = kept
+    try:
+        stat = os.stat(name)
+    except OSError:
+        return False
+    return (stat.st_dev, stat.st_ino) == (device, inode)
 
 
 def _create_private_file(path: Path) -> None:
     """Create the database file readable by its owner only: it holds workspace message ids."""
     if path.exists():
         return
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    except OSError as error:
+        raise StoreError(f"cannot create the SQLite file {path}: {error}") from error
     os.close(fd)
     os.chmod(path, 0o600)  # in case the umask took bits away from 0600 (it cannot add any)

@@ -452,6 +452,7 @@ def view_submission_payload(
     view_id: str | None = None,
     trigger_id: str | None = None,
     response_urls: list[JSON] | None = None,
+    blocks: list[JSON] | None = None,
 ) -> JSON:
     """A modal submit; ``state_values`` becomes ``view.state.values``.
 
@@ -470,7 +471,7 @@ def view_submission_payload(
             "id": vid,
             "team_id": ids.TEAM_ID,
             "type": "modal",
-            "blocks": [],
+            "blocks": blocks or [],
             "private_metadata": private_metadata,
             "callback_id": callback_id,
             "state": {"values": _state_values(state_values)},
