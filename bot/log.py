@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from collections.abc import Iterable
 from datetime import datetime, timezone
@@ -24,6 +25,14 @@ def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Control and direction characters as escapes: "a\\x00b", "\\u202e"."""
+    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+
+
 class RedactSecrets(logging.Filter):
     """Replace each known secret in a record's text (message, traceback, extra fields) with ****."""
 
@@ -38,12 +47,14 @@ class RedactSecrets(logging.Filter):
         return text
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if not self.secrets:
-            return True
         message = record.getMessage()
-        masked = self._mask(message)
+        # Escaped whatever the secrets: text from a request (a NUL, a newline that forges a
+        # log line, U+202E that reverses what follows) is shown, never obeyed by a terminal.
+        masked = printable(self._mask(message))
         if masked != message:
             record.msg, record.args = masked, None
+        if not self.secrets:
+            return True
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
         if record.exc_text:

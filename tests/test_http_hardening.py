@@ -185,6 +185,34 @@ def test_a_signed_body_bolt_cannot_read_gets_400_and_one_logged_traceback(slack)
     assert bot.output.count("could not handle") == 1
 
 
+ODD_EVENTS = [
+    {"type": "message", "channel": ["C1"], "ts": 1},
+    {"type": "message", "channel": "C0TODD0001", "ts": "1.1", "text": ["30007"]},
+    {"type": "message", "subtype": "message_changed", "channel": "C0TODD0001", "message": "x"},
+    {"type": "app_mention", "channel": "C0TODD0001", "ts": "1.2", "text": {"a": 1}},
+    {"type": "message", "channel": "C0TODD0001", "ts": "1.3", "text": "30007", "thread_ts": 5},
+    {"type": "message", "channel": "C0TODD0001", "ts": "1.4", "text": "30007", "blocks": "x"},
+    {"type": "message", "channel": "C0TODD0001", "ts": "1.5", "attachments": [1, "x", None]},
+]
+
+
+@pytest.mark.parametrize("event", ODD_EVENTS, ids=range(len(ODD_EVENTS)))
+def test_signed_events_of_odd_shapes_are_acknowledged_never_a_500(slack, event) -> None:
+    _, bot = slack
+    status, _ = send(bot, json.dumps({"type": "event_callback", "event": event}), JSON_CT)
+    assert status in (200, 400)
+
+
+def test_control_characters_from_requests_are_escaped_in_log_lines(slack) -> None:
+    _, bot = slack
+    ts = "1796000000.777777"
+    event = {"type": "message", "channel": "C0T\u202eZ\u0000", "ts": ts, "text": "30007"}
+    assert send(bot, json.dumps({"type": "event_callback", "event": event}), JSON_CT)[0] == 200
+    line = bot.wait_for_line(f"ts={ts}")
+    assert "\\u202e" in line and "\\x00" in line
+    assert "\u202e" not in bot.output and "\x00" not in bot.output
+
+
 def test_after_all_that_a_good_event_is_still_answered_and_nothing_was_a_500(slack) -> None:
     _, bot = slack
     event = payloads.message_event("Twilio 30007 again", channel=channel_id())

@@ -15,19 +15,26 @@ def message_text(message: dict[str, Any]) -> str:
     attachment or a section block, with a generic `text`. rich_text blocks repeat `text`, so
     they are left out.
     """
-    parts = [message.get("text") or ""]
-    for attachment in message.get("attachments") or []:
+    text = message.get("text")
+    parts = [text if isinstance(text, str) else ""]
+    for attachment in _dicts(message.get("attachments")):
         parts += [str(attachment.get(k) or "") for k in _FIELDS]
-        parts += [str(f.get("value") or "") for f in attachment.get("fields") or []]
+        parts += [str(f.get("value") or "") for f in _dicts(attachment.get("fields"))]
         if not attachment.get("text"):
             parts.append(str(attachment.get("fallback") or ""))
-    for block in message.get("blocks") or []:
+    for block in _dicts(message.get("blocks")):
         if block.get("type") == "section":
-            parts.append(str((block.get("text") or {}).get("text") or ""))
-            parts += [str(f.get("text") or "") for f in block.get("fields") or []]
+            inner = block.get("text")
+            parts.append(str(inner.get("text") or "") if isinstance(inner, dict) else "")
+            parts += [str(f.get("text") or "") for f in _dicts(block.get("fields"))]
         elif block.get("type") == "context":
-            parts += [str(e.get("text") or "") for e in block.get("elements") or []]
+            parts += [str(e.get("text") or "") for e in _dicts(block.get("elements"))]
     return "\n".join(p for p in parts if p.strip())
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a list Slack sends; anything else in their place is no content."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def without_mention(text: str, bot_user_id: str | None) -> str:

@@ -49,6 +49,11 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
     def close(self) -> None:
         self.engine.dispose()
 
+    @staticmethod
+    def unavailable(error: BaseException) -> bool:
+        """Whether `error` is the database failing (worth trying again later), not the input."""
+        return isinstance(error, SQLAlchemyError)
+
     @contextmanager
     def unit(self) -> Iterator[Unit]:
         """One transaction: everything done through the unit commits together, or not at all."""

@@ -40,10 +40,16 @@ def _already_taken_in() -> None:
 def take_in(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
     event = body.get("event") if body.get("type") == "event_callback" else None
     if isinstance(event, dict) and event.get("type") in ANSWERED_EVENTS:
-        if event["type"] == "message":
-            on_message(event, context)
-        else:
-            on_mention(event, context)
+        try:
+            if event["type"] == "message":
+                on_message(event, context)
+            else:
+                on_mention(event, context)
+        except Exception as error:
+            if services(context).store.unavailable(error):
+                raise  # not acknowledged (HTTP 500): Slack sends it again, and it is answered
+            # An event shaped as Slack never sends one: answering it again cannot help.
+            log.exception("event %s could not be read; acknowledged, not answered", event["type"])
     next()
 
 
