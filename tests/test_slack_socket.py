@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -149,3 +150,11 @@ def test_the_message_shortcut_opens_its_modal(bot: SocketBot) -> None:
         lambda: [c for c in bot.api.calls("views.open") if c.params["trigger_id"] == trigger]
     )
     assert call.params["view"]["callback_id"] == "explain_view"
+
+
+def test_a_connection_slack_closes_is_replaced_within_two_seconds(bot: SocketBot) -> None:
+    before = bot.sm.connections_total
+    dropped = time.monotonic()
+    bot.sm.drop()
+    bot.sm.wait_connected(timeout=10, total=before + 1)
+    assert time.monotonic() - dropped < 2.0

@@ -23,6 +23,8 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 
+RECONNECT_CHECK = 1.0  # seconds between checks that the websocket is still open
+
 
 def serve_socket(
     app: App,
@@ -34,7 +36,11 @@ def serve_socket(
 ) -> None:
     """Run until SIGTERM or Ctrl-C; with a store and a port, also serve /healthz and /metrics."""
     count_api_errors(app)
-    handler = SocketModeHandler(app, app_token=app_token, web_client=app.client)
+    # The client notices a closed websocket when it next checks (ping_interval): every
+    # second, so a connection Slack closes is replaced within about a second, not ten.
+    handler = SocketModeHandler(
+        app, app_token=app_token, web_client=app.client, ping_interval=RECONNECT_CHECK
+    )
     stop = threading.Event()
     # SIGTERM (docker stop, systemd) and Ctrl-C both close the websocket cleanly.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
