@@ -31,6 +31,9 @@ from slack_harness import (
 )
 from slack_standin import BOT_USER_ID, OTHER_USER_ID, USER_ID, SlackWebAPI, ids, payloads
 
+from bot.cards.escalations import EscalationSource, escalation_modal
+from bot.catalog import default_catalog
+
 pytestmark = pytest.mark.slow
 
 VICTIM = "C0VICTIM01"  # a private channel: the bot and Alice
@@ -225,3 +228,30 @@ def test_an_outsiders_acknowledge_is_refused_naming_the_support_channel(slack) -
     assert bot.post(body)[0] == 200
     [note] = wait_until(lambda: hook_posts(api, url))
     assert f"<#{VICTIM}>" in note["text"] and EVIL_CHANNEL not in note["text"]
+
+
+def test_a_receipt_never_goes_into_a_channel_the_requester_is_not_in(slack) -> None:
+    """Modal metadata naming a thread in a channel the submitter is not in (forged, which
+    takes the signing secret): the receipt goes to the submitter's DM instead."""
+    api, bot = slack
+    thread = ids.next_ts()
+    forged = EscalationSource(VICTIM, thread, None, "twilio|30007|").to_metadata()
+    view = {
+        "callback_id": "escalation",
+        "private_metadata": forged,
+        "blocks": [{"type": "input", "block_id": "notes", "element": {"action_id": "notes"}}],
+    }
+    entry = default_catalog().get("twilio", "30007")
+    modal = escalation_modal(entry, EscalationSource.from_metadata(forged), destination=SUPPORT)
+    good = [(sid(n), hours_ago(n), f"+1 415 555 02{n:02d}") for n in (1, 2, 3)]
+    assert submit(bot, {**modal, **view}, state_for(modal, good), EVIL) == {}
+    [note] = wait_until(
+        lambda: [
+            c.params
+            for c in api.calls("chat.postMessage")
+            if c.params["channel"] == EVIL and "ESC-" in blocks_text(c.params)
+        ],
+        timeout=15,
+    )
+    assert "thread_ts" not in note
+    assert not [m for m in api.messages.get(VICTIM, []) if m.get("thread_ts") == thread]
