@@ -70,6 +70,8 @@ class Run:
     forms: list[dict] = field(default_factory=list)  # {"marker", "view_id", "state", "meta"}
     stored: set[str] = field(default_factory=set)  # markers whose submit answered {}
     kills: int = 0
+    refused_first: int = 0  # events not acknowledged on their first delivery
+    kept_open_first: int = 0  # forms not stored on their first submit
 
 
 def catalog_view() -> tuple[dict, dict]:
@@ -99,6 +101,8 @@ class Traffic:
         body = payloads.event_callback(event)
         self.run.events.append(body)
         self._deliver(body, first=True)
+        if body["event"]["ts"] not in self.run.acked:
+            self.run.refused_first += 1
 
     def _deliver(self, body: dict, *, first: bool) -> None:
         try:
@@ -115,6 +119,8 @@ class Traffic:
         form = {"marker": marker, "view_id": ids.slack_id("V"), "state": state}
         self.run.forms.append(form)
         self._submit(form)
+        if marker not in self.run.stored:
+            self.run.kept_open_first += 1
 
     def _submit(self, form: dict) -> None:
         body = payloads.view_submission(
@@ -223,11 +229,11 @@ def report(api: SlackWebAPI, run: Run, seconds: float) -> str:
     never_acked = len(run.events) - len(run.acked)
     never_stored = len(run.forms) - len(run.stored)
     return (
-        f"{run.name:14} events {len(run.events):4} (acked {len(run.acked):4}, not acked "
-        f"{never_acked}) unanswered {len(unanswered(api, run))} double replies {doubles} | "
-        f"escalations {len(run.forms):3} (stored {len(run.stored):3}, not stored "
-        f"{never_stored}) lost {len(lost(api, run))} posted twice {twice} | "
-        f"kills {run.kills} | {seconds:5.1f} s"
+        f"{run.name:14} events {len(run.events):4} (refused at first {run.refused_first:3}, "
+        f"never acked {never_acked}) unanswered {len(unanswered(api, run))} double replies "
+        f"{doubles} | escalations {len(run.forms):3} (kept open at first "
+        f"{run.kept_open_first:2}, never stored {never_stored}) lost {len(lost(api, run))} "
+        f"posted twice {twice} | kills {run.kills} | {seconds:5.1f} s"
     )
 
 
@@ -245,15 +251,24 @@ def scenario(name: str, events: int, forms: int, server: pg.PgServer | None) -> 
         if name.startswith("kill"):
             kill_at = sorted(random.sample(range(5, events + forms - 5), 3))
 
+            restarts: list[threading.Thread] = []
+
+            def restart() -> None:
+                bots[0] = start_bot(api, tmp, database)
+
             def during(k: int, total: int) -> None:
                 if k in kill_at:
-                    bots[0].proc.send_signal(signal.SIGKILL)
+                    bots[0].proc.send_signal(signal.SIGKILL)  # mid-request, mid-post
                     bots[0].proc.wait()
                     run.kills += 1
-                    time.sleep(0.3)  # events meanwhile find nobody home, as in a crash
-                    bots[0] = start_bot(api, tmp, database)
+                    # The stream goes on while the bot starts again: those events and forms
+                    # find nobody home, as in a crash, and Slack delivers them again later.
+                    restarts.append(threading.Thread(target=restart))
+                    restarts[-1].start()
 
             stream(traffic, events, forms, seconds=15, during=during)
+            for thread in restarts:
+                thread.join()
         elif name == "pg-stop":
             assert server is not None
             stop_at = (events + forms) // 3

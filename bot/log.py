@@ -25,12 +25,29 @@ def extra_fields(record: logging.LogRecord) -> dict[str, Any]:
     return {k: v for k, v in record.__dict__.items() if k not in _STANDARD}
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# Characters that make a terminal or a log viewer show something other than what was logged:
+# direction overrides (U+202E turns "evil.exe" around), zero-width and C1 controls. JSON
+# lines escape C0 controls themselves; the text format also escapes those (TextLines), since a
+# newline from a request would forge a log line.
+_HIDDEN = re.compile("[\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_C0 = re.compile("[\x00-\x1f]")
+
+
+def _escape(pattern: re.Pattern[str], text: str) -> str:
+    return pattern.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
 
 
 def printable(text: str) -> str:
     """Control and direction characters as escapes: "a\\x00b", "\\u202e"."""
-    return _CONTROL.sub(lambda m: m.group(0).encode("unicode_escape").decode("ascii"), text)
+    return _escape(_C0, _escape(_HIDDEN, text))
+
+
+class TextLines(logging.Formatter):
+    """logging.Formatter whose message part is one line, control characters escaped."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = _escape(_C0, record.message)
+        return super().formatMessage(record)
 
 
 class RedactSecrets(logging.Filter):
@@ -50,7 +67,7 @@ class RedactSecrets(logging.Filter):
         message = record.getMessage()
         # Escaped whatever the secrets: text from a request (a NUL, a newline that forges a
         # log line, U+202E that reverses what follows) is shown, never obeyed by a terminal.
-        masked = printable(self._mask(message))
+        masked = _escape(_HIDDEN, self._mask(message))
         if masked != message:
             record.msg, record.args = masked, None
         if not self.secrets:
@@ -100,7 +117,7 @@ def configure_logging(
     fmt is "text" (one readable line per record) or "json" (LOG_FORMAT=json).
     """
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(JsonLines() if fmt == "json" else logging.Formatter(FORMAT))
+    handler.setFormatter(JsonLines() if fmt == "json" else TextLines(FORMAT))
     handler.addFilter(RedactSecrets(secrets))
     root = logging.getLogger()
     for old in list(root.handlers):
