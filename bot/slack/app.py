@@ -16,7 +16,7 @@ from bot.config import Config
 from bot.delivery import Deliveries
 from bot.escalations import Escalations
 from bot.slack import errors
-from bot.slack.client import delivery_client, web_client
+from bot.slack.client import web_client
 from bot.slack.http import serve_http
 from bot.slack.listeners import register_listeners
 from bot.slack.poster import SlackPoster
@@ -107,10 +107,10 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
             services=shared,
             signing_secret=signing_secret.reveal() if http else None,
         )
-        # Posting has a client of its own that never sleeps out a rate limit: the outbox
-        # waits instead, without holding a thread (bot.delivery).
+        # Posting has a client of its own, so the workers' calls and the listeners' never wait
+        # on each other's connections.
         poster = SlackPoster(
-            delivery_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout)
+            web_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout)
         )
         workers = Workers(shared.deliveries, poster).start()
         woken.append(workers)

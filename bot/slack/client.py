@@ -1,6 +1,6 @@
-"""The Web API client: waits out rate limits, retries what is safe to retry, counts failures.
+"""The Web API client: retries what is safe to retry, counts failures, never sleeps a 429.
 
-Retried: 429 (after Retry-After), Slack's 5xx, and connections that never reached Slack
+Retried: Slack's 5xx, and connections that never reached Slack
 (refused, unresolvable, connect timeout). Not retried for calls that post: a request that went
 out and got no answer (read timeout, connection dropped), since Slack may have posted it and a
 retry would post it twice. Failures are counted per method after the retries, so one call that
@@ -18,7 +18,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
 from slack_sdk.http_retry.request import HttpRequest
@@ -98,24 +97,13 @@ class SafeConnectionRetry(ConnectionErrorRetryHandler):
 
 
 def web_client(token: str, base_url: str, *, timeout: float = API_TIMEOUT) -> CountingWebClient:
-    """A WebClient that waits out 429s, retries 5xx and connections that never reached Slack."""
-    return CountingWebClient(
-        token=token,
-        base_url=base_url,
-        timeout=timeout,
-        retry_handlers=[
-            SafeConnectionRetry(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=3),
-            ServerErrorRetryHandler(max_retry_count=2),
-        ],
-    )
+    """A WebClient that retries 5xx and connections that never reached Slack.
 
-
-def delivery_client(
-    token: str, base_url: str, *, timeout: float = API_TIMEOUT
-) -> CountingWebClient:
-    """The outbox's client: as web_client, but a 429 comes back at once (bot.delivery waits
-    out Retry-After by rescheduling the job, not by sleeping in a thread)."""
+    A 429 comes back at once, never slept through: a Retry-After of 60 s would hold the
+    thread that asked (a Bolt listener thread, starving every other request, or a delivery
+    worker). The outbox reschedules the job instead (bot.delivery); a click answered while
+    Slack is limiting the bot says so (bot.slack.errors).
+    """
     return CountingWebClient(
         token=token,
         base_url=base_url,

@@ -92,16 +92,18 @@ class SlackPoster:
         without another scope: its post is taken as made (at most once)."""
         if not is_conversation(job.channel):
             return UNREADABLE
+        oldest = (job.created_at - LOOK_BACK).timestamp() if job.created_at else 0
         if job.thread_ts:
+            # Only the part of a long thread since the job was written: its post is there.
             response = self._call(
                 self.client.conversations_replies,
                 channel=job.channel,
                 ts=job.thread_ts,
+                oldest=f"{oldest:.6f}",
                 include_all_metadata=True,
                 limit=LOOK_AT,
             )
         else:
-            oldest = (job.created_at - LOOK_BACK).timestamp() if job.created_at else 0
             response = self._call(
                 self.client.conversations_history,
                 channel=job.channel,
