@@ -259,3 +259,9 @@ def detect(
     """
     detector = default_detector() if catalog is None else detector_for(catalog)
     return detector.detect(text, providers=providers)
+
+
+def might_hold_a_code(text: str) -> bool:
+    """False for a text no channel's settings could find a code in: the few fast searches
+    alone, so most chatter costs no settings read and no database work."""
+    return default_detector().index.worth_a_look(text, small_codes=True)

@@ -17,6 +17,7 @@ IDLE = 0.5  # seconds between looks when nothing woke the workers
 # One job at a time: a job held while its worker posts others would sit out its lease in the
 # queue, and a second worker could take it once the lease ran out.
 TAKE = 1
+ACK_FIRST = 0.002  # seconds a woken worker leaves to the request that woke it
 
 
 class Workers:
@@ -25,7 +26,8 @@ class Workers:
     def __init__(self, deliveries: Deliveries, poster: Poster, count: int = WORKERS) -> None:
         self.deliveries = deliveries
         self.poster = poster
-        self._wake = threading.Event()
+        # One release per job written wakes one worker, not all of them at once to race for it.
+        self._wake = threading.Semaphore(0)
         self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._loop, name=f"delivery-{n}", daemon=True)
@@ -38,11 +40,12 @@ class Workers:
         return self
 
     def wake(self) -> None:
-        self._wake.set()
+        self._wake.release()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        self._wake.set()
+        for _ in self._threads:
+            self._wake.release()
         for thread in self._threads:
             thread.join(timeout)
 
@@ -58,6 +61,7 @@ class Workers:
                 failing = True
                 taken = 0
                 time.sleep(1.0)
-            if not taken:
-                self._wake.wait(IDLE)
-                self._wake.clear()
+            if not taken and self._wake.acquire(timeout=IDLE):
+                # Woken by a request that wrote a job and has yet to send its ack: let it
+                # have the interpreter first (Slack waits 3 s for that ack, not for the post).
+                time.sleep(ACK_FIRST)

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import Connection, Engine, and_, func, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 
 from bot.records import JobRecord, NewJob
 from bot.store.inserts import insert_new
@@ -19,6 +20,37 @@ from bot.store.models import Escalation, OutboxJob, as_utc, utcnow
 
 ERROR_LIMIT = 200
 _KEY = ("job_key",)
+
+# Each delivered job takes two of these: built once, so SQLAlchemy compiles them once.
+_DUE = or_(
+    and_(OutboxJob.state == "pending", OutboxJob.due_at <= bindparam("now")),
+    and_(OutboxJob.state == "sending", OutboxJob.lease_until < bindparam("now")),
+)
+_SENT = (
+    update(OutboxJob)
+    .where(OutboxJob.id == bindparam("job_id"))
+    .values(
+        state="sent", sent_ts=bindparam("posted_ts"), lease_until=None, updated_at=bindparam("now")
+    )
+)
+
+
+@cache
+def _take(limit: int):  # type: ignore[no-untyped-def]
+    oldest = select(OutboxJob.id).where(_DUE).order_by(OutboxJob.due_at).limit(limit)
+    return (
+        update(OutboxJob)
+        .where(OutboxJob.id.in_(oldest.scalar_subquery()), _DUE)
+        .values(
+            state="sending",
+            attempts=OutboxJob.attempts + 1,
+            # Held before, lease run out: its holder died mid-post, it may be in Slack.
+            unsure=or_(OutboxJob.unsure, OutboxJob.state == "sending"),
+            lease_until=bindparam("held_until"),
+            updated_at=bindparam("now"),
+        )
+        .returning(*OutboxJob.__table__.columns)
+    )
 
 
 def enqueue(conn: Connection, jobs: Iterable[NewJob], *, due_at: datetime | None = None) -> int:
@@ -56,38 +88,16 @@ class Jobs:
             return enqueue(conn, jobs, due_at=due_at)
 
     def take_jobs(self, *, lease: timedelta, limit: int = 10) -> list[JobRecord]:
-        """Due jobs, each now held by the caller until `lease` runs out (or it is finished)."""
+        """Due jobs, each now held by the caller until `lease` runs out (or it is finished).
+
+        One UPDATE … RETURNING: the due condition is checked again on each row as it is
+        updated, so of two workers reaching for the same job one gets it; and one short write
+        per take keeps the database's write lock free for the event path.
+        """
         now = utcnow()
-        due = or_(
-            and_(OutboxJob.state == "pending", OutboxJob.due_at <= now),
-            and_(OutboxJob.state == "sending", OutboxJob.lease_until < now),
-        )
-        with self.engine.connect() as conn:
-            candidates = conn.execute(
-                select(OutboxJob.id, OutboxJob.state)
-                .where(due)
-                .order_by(OutboxJob.due_at)
-                .limit(limit)
-            ).all()
-        taken = []
-        for job_id, state in candidates:
-            with self.engine.begin() as conn:
-                won = conn.execute(
-                    update(OutboxJob)
-                    .where(OutboxJob.id == job_id, due)
-                    .values(
-                        state="sending",
-                        attempts=OutboxJob.attempts + 1,
-                        # Its holder died mid-post: it may be in Slack already.
-                        unsure=OutboxJob.unsure | (state == "sending"),
-                        lease_until=now + lease,
-                        updated_at=now,
-                    )
-                )
-                if won.rowcount == 1:
-                    row = conn.execute(select(OutboxJob).where(OutboxJob.id == job_id)).one()
-                    taken.append(_record(row))
-        return taken
+        with self.engine.begin() as conn:
+            rows = conn.execute(_take(limit), {"now": now, "held_until": now + lease}).all()
+        return [_record(row) for row in rows]
 
     def finish_job(
         self,
@@ -101,11 +111,7 @@ class Jobs:
         from it (a receipt once a support post is through) and note the escalation delivered."""
         now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(
-                update(OutboxJob)
-                .where(OutboxJob.id == job.id)
-                .values(state="sent", sent_ts=sent_ts, lease_until=None, updated_at=now)
-            )
+            conn.execute(_SENT, {"job_id": job.id, "posted_ts": sent_ts, "now": now})
             if delivered_escalation is not None and sent_ts:
                 conn.execute(
                     update(Escalation)

@@ -11,6 +11,7 @@ from slack_bolt import App, BoltContext
 from bot.answers import Incoming
 from bot.cards.ids import is_dm
 from bot.channels import ChannelSettings
+from bot.detect import might_hold_a_code
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 
@@ -78,10 +79,14 @@ def _answer(
     channel = event["channel"]
     if not isinstance(message.get("ts"), str):
         return "malformed"
+    text = message_text(message)
+    direct = event.get("channel_type") == "im" or is_dm(channel)
+    asked = not edited and (direct or mentions(text, context.bot_user_id))
+    if not asked and not might_hold_a_code(text):
+        return "no-codes"  # most messages: decided without a settings read or a write
     settings = shared.store.settings(channel)
     if skipped := _not_for_us(message, settings, context):
         return skipped
-    text = message_text(message)
     incoming = Incoming(
         channel=channel,
         ts=message["ts"],
@@ -89,8 +94,7 @@ def _answer(
         thread_ts=message.get("thread_ts"),
         edit_ts=event.get("ts") if edited else None,
     )
-    direct = event.get("channel_type") == "im" or is_dm(channel)
-    if not edited and (direct or mentions(text, context.bot_user_id)):
+    if asked:
         # A mention also arrives as app_mention; both paths claim the same key, one answers.
         question = without_mention(text, context.bot_user_id)
         outcome = shared.answers.asked(incoming, question, settings)
