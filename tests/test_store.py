@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from bot.channels import ChannelSettings
+from bot.records import NewJob
 from bot.store import Example, NewEscalation, Store
+from bot.store.models import utcnow
 
 
 @pytest.fixture
@@ -152,40 +154,61 @@ def test_escalation_ids_are_new_each_time_and_a_scope_survives(store: Store) -> 
     assert (again.scope, again.examples, again.permalink) == ("send", (), None)
 
 
-def test_failed_deliveries_are_counted_until_one_succeeds(store: Store) -> None:
-    record = store.create_escalation(new_escalation())
-    assert store.claim_delivery(record.id, 0) is True
-    assert store.claim_delivery(record.id, 0) is False  # that attempt is taken
-    kept = store.mark_undelivered(record.id, "channel_not_found " + "x" * 300)
-    assert kept.delivery_attempts == 1
-    assert kept.last_error is not None and len(kept.last_error) == 200
-    assert kept.last_error.startswith("channel_not_found")
-    assert store.claim_delivery(record.id, 1) is True
-    assert store.mark_undelivered(record.id, "ratelimited").delivery_attempts == 2
-    assert [r.id for r in store.undelivered_escalations()] == [record.id]
-    store.mark_delivered(record.id, "1700000001.000200")
+def job(key: str = "reply:C1:1.1") -> NewJob:
+    return NewJob(key=key, channel="C1", text="hi", blocks="[]", purpose="reply", thread_ts="1.1")
+
+
+LEASE = timedelta(seconds=60)
+
+
+def test_a_job_is_written_once_and_held_by_one_taker(store: Store) -> None:
+    assert store.enqueue([job(), job()]) == 1  # the key names it once and for all
+    [taken] = store.take_jobs(lease=LEASE)
+    assert (taken.state, taken.attempts, taken.unsure) == ("sending", 1, False)
+    assert store.take_jobs(lease=LEASE) == []  # held: nobody else gets it
+    store.finish_job(taken, "1.2")
+    done = store.job("reply:C1:1.1")
+    assert done is not None and (done.state, done.sent_ts) == ("sent", "1.2")
+    assert store.take_jobs(lease=LEASE) == [] and store.jobs_waiting() == 0
+
+
+def test_a_lease_that_runs_out_hands_the_job_on_as_unsure(store: Store) -> None:
+    store.enqueue([job()])
+    [first] = store.take_jobs(lease=timedelta(seconds=-1))  # its holder "dies" at once
+    [second] = store.take_jobs(lease=LEASE)
+    assert (second.id, second.attempts, second.unsure) == (first.id, 2, True)
+
+
+def test_a_retry_waits_until_due_and_keeps_why(store: Store) -> None:
+    store.enqueue([job()])
+    [taken] = store.take_jobs(lease=LEASE)
+    store.retry_job(taken, at=utcnow() + timedelta(hours=1), error="x" * 300, unsure=True)
+    assert store.take_jobs(lease=LEASE) == []  # not due yet
+    waiting = store.job(taken.key)
+    assert waiting is not None and waiting.unsure and len(waiting.last_error or "") == 200
+    store.give_up_job(waiting, "channel_not_found")
+    assert store.job(taken.key).state == "failed"  # type: ignore[union-attr]
+
+
+def test_a_support_post_through_marks_its_escalation_delivered(store: Store) -> None:
+    record = store.create_escalation(
+        new_escalation(), jobs_for=lambda r: [job(f"esc:{r.id}:support")]
+    )
+    [taken] = store.take_jobs(lease=LEASE)
+    receipt = job(f"esc:{record.id}:receipt:note")
+    store.finish_job(
+        taken, "1700000001.000200", follow_ups=[receipt], delivered_escalation=record.id
+    )
     delivered = store.escalation(record.id)
-    assert delivered is not None
-    assert (delivered.support_ts, delivered.delivery_attempts) == ("1700000001.000200", 2)
-    assert delivered.updated_at >= kept.updated_at
-    assert store.undelivered_escalations() == []
-    assert store.claim_delivery(record.id, 2) is False  # delivered: nothing left to claim
-    with pytest.raises(LookupError):
-        store.mark_undelivered(record.id + 1000, "gone")
+    assert delivered is not None and delivered.support_ts == "1700000001.000200"
+    assert store.job(receipt.key) is not None  # written with it, in the same transaction
 
 
-def test_a_resolved_escalation_is_never_claimed_for_delivery(store: Store) -> None:
-    record = store.create_escalation(new_escalation())
-    store.move_escalation(record.id, to="resolved", by="U9")
-    assert store.claim_delivery(record.id, 0) is False
-
-
-def test_undelivered_are_oldest_first_and_leave_out_resolved_ones(store: Store) -> None:
-    ids = [store.create_escalation(new_escalation(code=str(n))).id for n in range(4)]
-    store.mark_delivered(ids[1], "1.1")
-    store.move_escalation(ids[2], to="resolved", by="U2")
-    assert [r.id for r in store.undelivered_escalations()] == [ids[0], ids[3]]
-    assert [r.id for r in store.undelivered_escalations(limit=1)] == [ids[0]]
+def test_the_same_view_submitted_twice_is_one_escalation(store: Store) -> None:
+    first = store.create_escalation(new_escalation(), view_id="V1")
+    again = store.create_escalation(new_escalation(), view_id="V1")
+    assert first.id == again.id
+    assert store.create_escalation(new_escalation(), view_id="V2").id != first.id
 
 
 def test_an_escalation_is_acknowledged_then_resolved_once_each(store: Store) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from multiprocessing.pool import Pool
 from typing import Any
 
 import pytest
 
+from bot.records import NewJob
 from bot.store import Example, NewEscalation, Store
 
 WORKERS = 8
@@ -69,9 +70,13 @@ def resolve(store: Store, barrier: Any, worker: int, escalation_id: int) -> str 
     return moved.resolved_by if moved else None
 
 
-def deliver(store: Store, barrier: Any, worker: int, escalation_id: int) -> bool:
+def take(store: Store, barrier: Any, worker: int, arg: Any) -> list[str]:
+    """Every worker reaches for the outbox at once; returns the job keys it got."""
     barrier.wait(LINE_UP)
-    return store.claim_delivery(escalation_id, 0)
+    got = []
+    while taken := store.take_jobs(lease=timedelta(seconds=60), limit=1):
+        got += [job.key for job in taken]
+    return got
 
 
 def in_own_process(task: Task, url: str, barrier: Any, worker: int, arg: Any) -> Any:
@@ -180,11 +185,13 @@ def test_racing_resolves_move_the_escalation_once(
     assert (resolved.state, resolved.resolved_by) == ("resolved", winners[0])
 
 
-def test_instances_retrying_one_escalation_take_its_attempt_once(
+def test_workers_racing_for_the_outbox_take_each_job_once(
     run: Runner, store: Store, database_url: str
 ) -> None:
-    record = store.create_escalation(escalation())
-    results = run(deliver, store, database_url, record.id)
-    assert sorted(results) == [False] * (WORKERS - 1) + [True]
-    claimed = store.escalation(record.id)
-    assert claimed is not None and claimed.delivery_attempts == 1
+    keys = [f"reply:C1:{n}.1" for n in range(40)]
+    store.enqueue(
+        [NewJob(key=k, channel="C1", text="t", blocks="[]", purpose="reply") for k in keys]
+    )
+    results = run(take, store, database_url, None)
+    taken = [key for got in results for key in got]
+    assert sorted(taken) == sorted(keys)  # every job once: none twice, none left

@@ -1,4 +1,5 @@
-"""bot.escalations.Outbox over the Slack Web API."""
+"""bot.escalations.Outbox over the Slack Web API: what escalations ask Slack while someone
+waits (a thread's permalink, channel membership). Posting is the outbox's (bot.slack.poster)."""
 
 from __future__ import annotations
 
@@ -7,22 +8,12 @@ import logging
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.cards.message import Message
-
 log = logging.getLogger(__name__)
 
 
 class SlackOutbox:
     def __init__(self, client: WebClient) -> None:
         self.client = client
-
-    def post(self, channel: str, message: Message, *, thread_ts: str | None = None) -> str:
-        thread = {"thread_ts": thread_ts} if thread_ts else {}
-        response = self.client.chat_postMessage(channel=channel, **thread, **message.kwargs())
-        return str(response["ts"])
-
-    def update(self, channel: str, ts: str, message: Message) -> None:
-        self.client.chat_update(channel=channel, ts=ts, **message.kwargs())
 
     def permalink(self, channel: str, ts: str) -> str | None:
         """A link to the thread, or None: the form still works without one."""

@@ -101,58 +101,6 @@ class Escalations:
             row = session.get(Escalation, id)
             return _record(row) if row else None
 
-    def mark_delivered(self, id: int, support_ts: str) -> None:
-        """The support-channel post went out; its ts lets later moves edit it. An unknown id
-        changes nothing."""
-        with self._session.begin() as session:
-            session.execute(
-                update(Escalation)
-                .where(Escalation.id == id)
-                .values(support_ts=support_ts, updated_at=utcnow())
-            )
-
-    def claim_delivery(self, id: int, attempts_seen: int) -> bool:
-        """Take the next delivery attempt: True for exactly one caller among instances that all
-        saw `attempts_seen` attempts, False once delivered, resolved or taken by another.
-
-        Compare-and-set on the attempt count, so two instances retrying the same escalation
-        never both post it; the attempt is counted here, whatever its outcome.
-        """
-        with self._session.begin() as session:
-            claimed = session.execute(
-                update(Escalation)
-                .where(
-                    Escalation.id == id,
-                    Escalation.delivery_attempts == attempts_seen,
-                    Escalation.support_ts.is_(None),
-                    Escalation.state != "resolved",
-                )
-                .values(delivery_attempts=attempts_seen + 1, updated_at=utcnow())
-            )
-            return claimed.rowcount == 1
-
-    def mark_undelivered(self, id: int, error: str) -> EscalationRecord:
-        """Keep why the claimed attempt failed; LookupError for an unknown id."""
-        with self._session.begin() as session:
-            session.execute(
-                update(Escalation)
-                .where(Escalation.id == id)
-                .values(last_error=error[:LAST_ERROR_LIMIT], updated_at=utcnow())
-            )
-            row = session.scalars(select(Escalation).where(Escalation.id == id)).one_or_none()
-            if row is None:
-                raise LookupError(f"no escalation ESC-{id}")
-            return _record(row)
-
-    def undelivered_escalations(self, limit: int = 50) -> list[EscalationRecord]:
-        """Not yet posted to support and still worth posting, oldest first."""
-        return self._escalations(
-            select(Escalation)
-            .where(Escalation.support_ts.is_(None), Escalation.state != "resolved")
-            .order_by(Escalation.id)
-            .limit(limit)
-        )
-
     def open_escalations(self, limit: int = 50) -> list[EscalationRecord]:
         """Open or acknowledged, newest first."""
         return self._escalations(
