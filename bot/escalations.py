@@ -155,6 +155,14 @@ class Escalations:
             escalation_id=record.id,
         )
 
+    def adopt_undelivered(self) -> int:
+        """Give every escalation still waiting for its support post a job, if it has none:
+        those stored before the outbox existed were retried by a loop that is gone. A job
+        already written is left as it is (the key names it once)."""
+        return self.store.enqueue(
+            [self.support_job(record) for record in self.store.undelivered_escalations()]
+        )
+
     def sent(self, job: JobRecord, ts: str) -> AfterSent:
         """A support post is through: the escalation is delivered and the requester hears."""
         if job.purpose != "support" or job.escalation_id is None:

@@ -314,3 +314,15 @@ def test_top_codes_rank_by_count_then_key_in_a_half_open_window(store: Store) ->
     assert store.top_codes(NOON, until, limit=1) == [(T30007, 3)]
     assert store.top_codes(NOON + timedelta(seconds=1), until) == []
     assert store.top_codes(NOON, until, channel_id="C9") == []
+
+
+def test_escalations_stored_before_the_outbox_get_their_support_post_job(store: Store) -> None:
+    from bot.catalog import default_catalog
+    from bot.escalations import Escalations
+
+    old = store.create_escalation(new_escalation())  # as before: no job written with it
+    escalations = Escalations(store, default_catalog())
+    assert escalations.adopt_undelivered() == 1
+    assert escalations.adopt_undelivered() == 0  # once
+    waiting = store.job(f"esc:{old.id}:support")
+    assert waiting is not None and waiting.escalation_id == old.id

@@ -304,7 +304,8 @@ def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[
 
 
 def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
-    """App Home's "Top error codes this week": most seen first, across the workspace."""
+    """App Home's "Top error codes this week": most seen first, across the channels the
+    person is in (bot.stats.workspace_top)."""
     blocks = [header("Top error codes this week")]
     if not top_codes:
         blocks.append(context("No error codes seen in the last 7 days."))

@@ -112,6 +112,8 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         poster = SlackPoster(
             web_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout)
         )
+        if adopted := shared.escalations.adopt_undelivered():
+            log.info("%d escalation(s) from before the outbox wait for their support post", adopted)
         workers = Workers(shared.deliveries, poster).start()
         woken.append(workers)
         if http:

@@ -101,6 +101,15 @@ class Escalations:
             row = session.get(Escalation, id)
             return _record(row) if row else None
 
+    def undelivered_escalations(self, limit: int = 500) -> list[EscalationRecord]:
+        """Not yet posted to support and still worth posting, oldest first."""
+        return self._escalations(
+            select(Escalation)
+            .where(Escalation.support_ts.is_(None), Escalation.state != "resolved")
+            .order_by(Escalation.id)
+            .limit(limit)
+        )
+
     def open_escalations(self, limit: int = 50) -> list[EscalationRecord]:
         """Open or acknowledged, newest first."""
         return self._escalations(
