@@ -68,19 +68,17 @@ def source_texts(extra: list[Path]) -> dict[str, str]:
 
 
 def catalog_strings(files: list[Path]) -> list[tuple[str, str]]:
-    """(where, text) for each sentence people read in the catalog files."""
+    """(where, text) for every string in the catalog files: titles, causes and fix steps, and
+    aliases and keywords too (a console message kept whole as an alias is still its text)."""
     out = []
     for path in files:
         doc = yaml.safe_load(path.read_text("utf-8")) or {}
         for entry in doc.get("entries", []):
             where = f"{path.name}:{entry.get('code')}"
-            for key in ("title", "cause"):
-                if key in entry:
-                    out.append((f"{where}.{key}", entry[key]))
-            for n, step in enumerate(entry.get("fix", [])):
-                out.append((f"{where}.fix[{n}]", step))
-            if entry.get("escalation"):
-                out.append((f"{where}.escalation.when", entry["escalation"].get("when", "")))
+            for key, value in entry.items():
+                if key in ("docs_url", "sources"):
+                    continue  # addresses of the references, not sentences
+                out += [(f"{where}.{key}", text) for text in _strings(value)]
     return out
 
 
