@@ -23,7 +23,7 @@ from bot.delivery import job_for
 from bot.detect import detect
 from bot.escalation import recurrence
 from bot.escape import unescape
-from bot.lookup import Answer, best_entries, lookup
+from bot.lookup import best_entries, lookup
 from bot.metrics import count_detections, count_reply
 from bot.records import NewJob
 from bot.store import EntryKey, Store
@@ -200,15 +200,15 @@ class Answers:
         when the thread heard the code before (the asker may have missed it); the codes are
         still recorded so auto-replies in the thread stay quiet about them.
         """
-        entries = entries_in(question, settings)
-        outcome = "answered"
-        if not entries and not asks_for_help(question):
-            answer: Answer = lookup(unescape(question), prefer=settings.providers)
+        sighted = entries_in(question, settings)  # codes in the question: counted, answered
+        entries, answer = sighted, None
+        if not sighted and not asks_for_help(question):
+            answer = lookup(unescape(question), prefer=settings.providers)
             entries = list(best_entries(answer))
+        outcome = "answered"
         with self.store.unit() as unit:
             if not unit.claim_message(msg.claim_key, msg.channel):
                 return "duplicate"
-            sighted = entries_in(question, settings)
             new_sightings = unit.record_sightings(
                 msg.channel, msg.message_key, [e.key for e in sighted]
             )
@@ -218,11 +218,12 @@ class Answers:
                 )
             elif asks_for_help(question):
                 message, outcome = help_message(), "help"
-            elif entries:
+            elif answer is not None and entries:
                 # matches_reply, not lookup_reply: this reply is public, so no Share buttons.
                 message = matches_reply(entries, note=words_note(answer))
             else:
                 # A code we do not hold is said to be unknown; near codes are suggestions.
+                assert answer is not None  # neither codes nor help: the words were looked up
                 message, outcome = lookup_reply(answer), "no-match"
             thread = msg.thread_ts if is_dm(msg.channel) else msg.thread
             unit.claim_codes(msg.channel, msg.thread, [e.key for e in entries])

@@ -281,13 +281,6 @@ def visible_to(out: Outbox, user: str) -> Callable[[str], bool]:
     return visible
 
 
-def describe_failure(error: Exception) -> str:
-    """Slack's error code when there is one ("not_in_channel"), else the kind of failure."""
-    response = getattr(error, "response", None)
-    code = response.get("error") if response is not None else None
-    return str(code or type(error).__name__)
-
-
 def _id(value: str) -> int:
     if not isinstance(value, str) or not value.isdigit() or len(value) > 12:
         raise Forged(f"not an escalation id: {str(value)[:40]!r}")

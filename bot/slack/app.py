@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -99,8 +100,10 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
     log.info("database: %s", make_url(config.database).render_as_string(hide_password=True))
     workers: Workers | None = None
     try:
-        woken: list[Workers] = []
-        shared = build_services(store, config, wake=lambda: woken and woken[0].wake())
+        # Made first, so the listeners (which write jobs) and the workers (which post them)
+        # share it: a release per job written wakes one worker.
+        woken = threading.Semaphore(0)
+        shared = build_services(store, config, wake=woken.release)
         app = build_app(
             client=web_client(bot_token.reveal(), config.api_url, timeout=config.slack_timeout),
             store=store,
@@ -114,8 +117,7 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         )
         if adopted := shared.escalations.adopt_undelivered():
             log.info("%d escalation(s) from before the outbox wait for their support post", adopted)
-        workers = Workers(shared.deliveries, poster).start()
-        woken.append(workers)
+        workers = Workers(shared.deliveries, poster, woken=woken).start()
         if http:
             serve_http(app, store, host=host, port=port, log_level=config.log_level or "INFO")
         else:

@@ -25,9 +25,6 @@ class Services:
     deliveries: Deliveries
     wake: Callable[[], None] = lambda: None  # a job was written: workers, look now
 
-    def wake_delivery(self) -> None:
-        self.wake()
-
     @property
     def providers(self) -> Mapping[str, str]:
         """Provider slug -> display name, for settings and App Home."""

@@ -21,13 +21,21 @@ ACK_FIRST = 0.002  # seconds a woken worker leaves to the request that woke it
 
 
 class Workers:
-    """`count` threads delivering due jobs until stop(); wake() when a job was written."""
+    """`count` threads delivering due jobs until stop(); release `woken` when a job was
+    written (bot.slack.services.Services.wake does)."""
 
-    def __init__(self, deliveries: Deliveries, poster: Poster, count: int = WORKERS) -> None:
+    def __init__(
+        self,
+        deliveries: Deliveries,
+        poster: Poster,
+        count: int = WORKERS,
+        *,
+        woken: threading.Semaphore | None = None,
+    ) -> None:
         self.deliveries = deliveries
         self.poster = poster
         # One release per job written wakes one worker, not all of them at once to race for it.
-        self._wake = threading.Semaphore(0)
+        self._wake = woken or threading.Semaphore(0)
         self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._loop, name=f"delivery-{n}", daemon=True)
@@ -38,9 +46,6 @@ class Workers:
         for thread in self._threads:
             thread.start()
         return self
-
-    def wake(self) -> None:
-        self._wake.release()
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()

@@ -89,7 +89,7 @@ def on_escalation_submitted(
         )
         return
     ack()  # stored, with its support post as a job: the modal may close
-    shared.wake_delivery()
+    shared.wake()
     record = result.record
     log.info(
         "view_submission %s outcome=stored id=%s support=%s",
@@ -121,7 +121,7 @@ def on_move(
     user = (body.get("user") or {}).get("id", "")
     to = MOVES[action["action_id"]]
     outcome = shared.escalations.move(action.get("value", ""), to, user, SlackOutbox(client))
-    shared.wake_delivery()
+    shared.wake()
     if outcome.startswith("not-a-member:"):
         # The support channel whose members may move it, not the channel clicked in.
         channel = outcome.removeprefix("not-a-member:")

@@ -100,7 +100,7 @@ def _answer(
         outcome = shared.answers.asked(incoming, question, settings)
     else:
         outcome = shared.answers.auto_reply(incoming, settings)
-    shared.wake_delivery()
+    shared.wake()
     return outcome
 
 
@@ -115,7 +115,7 @@ def on_mention(event: dict[str, Any], context: BoltContext) -> None:
             incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
             question = without_mention(text, context.bot_user_id)
             outcome = shared.answers.asked(incoming, question, settings)
-            shared.wake_delivery()
+            shared.wake()
     log.info("app_mention channel=%s ts=%s outcome=%s", channel, event.get("ts"), outcome)
 
 
