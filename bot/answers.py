@@ -25,13 +25,14 @@ from bot.escalation import recurrence
 from bot.escape import unescape
 from bot.lookup import best_entries, lookup
 from bot.metrics import count_detections, count_reply
-from bot.records import NewJob
+from bot.records import NewJob, TakenIn
 from bot.store import EntryKey, Store
 from bot.store.unit import Unit
 
 log = logging.getLogger(__name__)
 
 EDITED_NOTE = "Edited message — new codes only"
+TAKEN_IN = "taken-in"  # kept, for a delivery worker to decide on (Answers.decide)
 HELP_WORDS = {"", "help", "?", "hi", "hello"}
 
 
@@ -141,6 +142,37 @@ class Answers:
         self.store = store
         self.limiter = limiter or RateLimiter(replies_per_minute)
         self.clock = clock
+
+    def take_in(self, taken: TakenIn) -> str:
+        """Keep a message to decide on after Slack has its ack ("taken-in"), unless nothing can
+        come of it: a message nobody asked about with no code in it ("no-codes", no write), or
+        one kept before ("duplicate": Slack's retry, or a mention's twin message event)."""
+        if not taken.asked and not entries_in(taken.text, self.store.settings(taken.channel)):
+            return "no-codes"
+        key = Incoming(taken.channel, taken.ts, "", edit_ts=taken.edit_ts).claim_key
+        job = NewJob(
+            key=f"event:{key}",
+            channel=taken.channel,
+            text="",
+            blocks="[]",
+            purpose="event",
+            event=taken.to_json(),
+        )
+        return TAKEN_IN if self.store.enqueue([job]) else "duplicate"
+
+    def decide(self, taken: TakenIn) -> str:
+        """What to answer for a message taken in: the reply's job is written here."""
+        settings = self.store.settings(taken.channel)
+        if taken.from_bot and not settings.answer_bots:
+            outcome = "bot-skipped"
+        else:
+            msg = Incoming(taken.channel, taken.ts, taken.text, taken.thread_ts, taken.edit_ts)
+            if taken.asked:
+                outcome = self.asked(msg, taken.text, settings)
+            else:
+                outcome = self.auto_reply(msg, settings)
+        log.info("%s channel=%s ts=%s outcome=%s", taken.kind, taken.channel, taken.ts, outcome)
+        return outcome
 
     def auto_reply(self, msg: Incoming, settings: ChannelSettings) -> str:
         """A message nobody addressed to us: answer new codes only, within the channel's cap.

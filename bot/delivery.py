@@ -22,7 +22,7 @@ from typing import Protocol
 
 from bot.cards.ids import is_channel
 from bot.cards.message import Message
-from bot.records import JobRecord, NewJob
+from bot.records import JobRecord, NewJob, TakenIn
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +30,9 @@ LEASE = timedelta(seconds=120)  # longer than a Slack call with all its retries 
 BACKOFF_FIRST = 2.0  # seconds before the second try; doubling up to BACKOFF_MOST
 BACKOFF_MOST = 300.0
 SETTLE = 20.0  # seconds; bot.slack.app sets it from SMSERROR_SLACK_TIMEOUT
+# Tries at deciding a message before it is given up: a database that is away is waited out
+# (backoff reaches minutes by then), an event that breaks the decision every time is not.
+EVENT_TRIES = 8
 
 
 class Refused(Exception):
@@ -142,6 +145,9 @@ class Deliveries:
     # for its post waits this long, or it could miss a post Slack is still making.
     settle: timedelta = timedelta(seconds=SETTLE)
     clock: Callable[[], datetime] = utcnow
+    # Decides a message taken in before its ack (bot.answers.Answers.decide): its jobs are
+    # decisions still to make, not posts.
+    decide: Callable[[TakenIn], str] | None = None
 
     def deliver_due(self, poster: Poster, limit: int = 10) -> int:
         """Take the due jobs and deliver each; returns how many were taken."""
@@ -157,6 +163,8 @@ class Deliveries:
         return outcome
 
     def _attempt(self, job: JobRecord, poster: Poster) -> str:
+        if job.purpose == "event":
+            return self._decide(job)
         now = self.clock()
         try:
             if job.unsure and (ts := poster.find(job)):
@@ -208,6 +216,24 @@ class Deliveries:
             follow_ups=after.follow_ups,
             delivered_escalation=after.delivered_escalation,
         )
+        return outcome
+
+    def _decide(self, job: JobRecord) -> str:
+        """Decide on a message taken in. A decision is made once whatever happens (its claim is
+        in the database), so a crash before the job is marked done only repeats the claim."""
+        assert self.decide is not None and job.event is not None, job.key
+        try:
+            outcome = self.decide(TakenIn.from_json(job.event))
+        except Exception as error:
+            if job.attempts >= EVENT_TRIES:
+                log.exception("job %s: cannot be decided; given up", job.key)
+                self.store.give_up_job(job, type(error).__name__)
+                return "given-up"
+            log.warning("job %s: not decided (%s); will try again", job.key, type(error).__name__)
+            at = self.clock() + backoff(job.attempts)
+            self.store.retry_job(job, at=at, error=type(error).__name__, unsure=False)
+            return "failed"
+        self.store.finish_job(job, None)
         return outcome
 
     def _where(self, job: JobRecord, poster: Poster) -> tuple[str, str | None]:

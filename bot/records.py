@@ -7,7 +7,8 @@ read them (no lazy loading, no detached-instance errors).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 EntryKey = tuple[str, str, str | None]  # Entry.key: (provider, code, scope)
@@ -76,11 +77,12 @@ class NewJob:
     channel: str  # a channel id, or a user id for the bot's DM with that user
     text: str  # the fallback text
     blocks: str  # JSON
-    purpose: str  # "reply", "support", "receipt", "note", "update"
+    purpose: str  # "reply", "support", "receipt", "note", "update", or "event" (TakenIn)
     thread_ts: str | None = None
     target_ts: str | None = None  # set for an update: the message to change
     escalation_id: int | None = None
     requester: str | None = None  # a note goes to their DM unless they are in `channel`
+    event: str | None = None  # for purpose "event": the TakenIn to decide on, as JSON
 
 
 @dataclass(frozen=True)
@@ -95,3 +97,30 @@ class JobRecord(NewJob):
     sent_ts: str | None = None
     last_error: str | None = None
     created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class TakenIn:
+    """A message acknowledged to Slack before anything was decided about it.
+
+    Slack never redelivers an acknowledged event, and deciding (detect, claims, the reply's
+    card) is most of an event's cost: so only this is written before the ack, as an outbox job
+    of purpose "event", and a delivery worker decides later. What needs the Slack context (is
+    it ours, was the bot addressed) is settled before, so the job can be decided anywhere.
+    """
+
+    kind: str  # "message" or "app_mention": what the log line calls it
+    channel: str
+    ts: str
+    text: str  # what to answer: the message, or for a question, the question without the mention
+    thread_ts: str | None = None
+    edit_ts: str | None = None  # set for an edit: the edit's own ts
+    asked: bool = False  # a mention or a DM: answer even with no code
+    from_bot: bool = False  # posted by a bot or an integration
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, text: str) -> TakenIn:
+        return cls(**json.loads(text))

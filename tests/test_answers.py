@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,9 +13,10 @@ from bot.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
 from bot.cards.message import Message
 from bot.cards.render import message_text
 from bot.channels import ChannelSettings
-from bot.delivery import message_of
+from bot.delivery import EVENT_TRIES, Deliveries, message_of
+from bot.records import TakenIn
 from bot.store import Store
-from bot.store.models import OutboxJob
+from bot.store.models import OutboxJob, utcnow
 from bot.store.unit import Unit
 
 DEFAULTS = ChannelSettings()
@@ -177,3 +179,50 @@ def test_preferred_providers_reach_detect(answers: Answers) -> None:
     assert answers.auto_reply(msg, DEFAULTS) == "no-codes"
     assert answers.auto_reply(msg, partner) == "answered"
     assert "SMSPartner 10" in shown(sent[0])
+
+
+# -- taken in before the ack, decided after ------------------------------------------------------
+
+
+class Nowhere:
+    """A Slack nobody reaches: these tests stop before a post."""
+
+    def post(self, job, channel, thread_ts):  # type: ignore[no-untyped-def]
+        raise AssertionError("nothing is posted here")
+
+
+def test_a_message_is_kept_before_the_ack_and_decided_by_a_worker_later(
+    answers: Answers, store: Store
+) -> None:
+    taken = TakenIn(kind="message", channel="C1", ts="9.0", text="30007 on every send")
+    assert answers.take_in(taken) == "taken-in"
+    assert answers.take_in(taken) == "duplicate"  # Slack's retry of the same event
+    chatter = TakenIn(kind="message", channel="C1", ts="9.1", text="standup moved to 10")
+    assert answers.take_in(chatter) == "no-codes"  # nothing to keep, nothing written
+    assert store.job("event:C1:9.1") is None
+    # Nothing is decided yet: no claim, no reply. A worker (of this process, or of the next
+    # one after a crash: the job is in the database) decides it.
+    assert store.claim_message("C1:9.0", "C1") is True
+    store.release_message("C1:9.0")
+    deliveries = Deliveries(store, decide=answers.decide, lease=timedelta(seconds=60))
+    assert deliveries.deliver_due(Nowhere(), limit=1) == 1  # type: ignore[arg-type]
+    assert store.job("event:C1:9.0").state == "sent"  # type: ignore[union-attr]
+    [reply] = Outbox(store)._all()[-1:]
+    assert (reply.channel, reply.thread_ts) == ("C1", "9.0") and "Twilio 30007" in shown(reply)
+
+
+def test_an_event_that_cannot_be_decided_is_retried_then_given_up(store: Store) -> None:
+    def broken(taken: TakenIn) -> str:
+        raise ValueError("a decision that fails every time")
+
+    deliveries = Deliveries(store, decide=broken, lease=timedelta(seconds=-1))
+    answers = Answers(store, replies_per_minute=2)
+    assert answers.take_in(TakenIn("message", "C1", "9.2", "error 30003")) == "taken-in"
+    outcomes = []
+    for _ in range(EVENT_TRIES):
+        [job] = store.take_jobs(lease=timedelta(seconds=60))
+        outcomes.append(deliveries.deliver(job, Nowhere()))  # type: ignore[arg-type]
+        if outcomes[-1] == "failed":  # backed off: made due again at once, for the test
+            store.retry_job(job, at=utcnow(), error="", unsure=False)
+    assert outcomes[-1] == "given-up" and set(outcomes[:-1]) == {"failed"}
+    assert store.job("event:C1:9.2").state == "failed"  # type: ignore[union-attr]

@@ -179,6 +179,48 @@ def test_a_lease_that_runs_out_hands_the_job_on_as_unsure(store: Store) -> None:
     assert (second.id, second.attempts, second.unsure) == (first.id, 2, True)
 
 
+def test_a_job_written_held_is_handed_over_in_memory_and_nobody_else_takes_it(
+    store: Store, database_url: str
+) -> None:
+    store.hold_jobs(LEASE)
+    assert store.enqueue([job(), job()]) == 1
+    kept = store.job("reply:C1:1.1")
+    assert kept is not None and (kept.state, kept.attempts) == ("sending", 1)
+    other = Store.open(database_url)  # another instance on the same database
+    try:
+        assert other.take_jobs(lease=LEASE) == []  # held by this process from the start
+        [taken] = store.take_jobs(lease=LEASE)  # from memory
+        assert (taken.key, taken.state, taken.unsure) == ("reply:C1:1.1", "sending", False)
+        assert store.take_jobs(lease=LEASE) == []  # handed over once
+        store.finish_job(taken, "1.2")
+        assert store.job("reply:C1:1.1").state == "sent"  # type: ignore[union-attr]
+    finally:
+        other.close()
+
+
+def test_a_held_job_whose_holder_died_is_taken_as_unsure_once_its_lease_ends(
+    store: Store, database_url: str
+) -> None:
+    store.hold_jobs(timedelta(seconds=-1))  # a lease already over: its holder "died"
+    with store.unit() as unit:  # written in a decision's transaction, as replies are
+        unit.enqueue(job())
+    assert store.handover.take(10) == []  # never posted from memory with its lease gone
+    other = Store.open(database_url)
+    try:
+        [taken] = other.take_jobs(lease=LEASE)
+        assert (taken.attempts, taken.unsure) == (2, True)  # looked for in Slack first
+    finally:
+        other.close()
+
+
+def test_a_job_in_a_unit_that_fails_is_never_handed_over(store: Store) -> None:
+    store.hold_jobs(LEASE)
+    with pytest.raises(RuntimeError), store.unit() as unit:
+        unit.enqueue(job())
+        raise RuntimeError("the decision failed before its commit")
+    assert store.take_jobs(lease=LEASE) == [] and store.job("reply:C1:1.1") is None
+
+
 def test_a_retry_waits_until_due_and_keeps_why(store: Store) -> None:
     store.enqueue([job()])
     [taken] = store.take_jobs(lease=LEASE)

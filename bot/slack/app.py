@@ -42,9 +42,10 @@ def build_services(
         region=config.phone_region,
         retry_after=timedelta(seconds=config.retry_seconds),
     )
+    answers = Answers(store, replies_per_minute=config.replies_per_minute)
     return Services(
         store=store,
-        answers=Answers(store, replies_per_minute=config.replies_per_minute),
+        answers=answers,
         escalations=escalations,
         catalog=catalog,
         deliveries=Deliveries(
@@ -52,6 +53,7 @@ def build_services(
             hooks=escalations,
             lease=timedelta(seconds=config.job_lease_seconds),
             settle=timedelta(seconds=max(5, 2 * config.slack_timeout)),
+            decide=answers.decide,
         ),
         wake=wake or (lambda: None),
     )
@@ -117,11 +119,23 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         )
         if adopted := shared.escalations.adopt_undelivered():
             log.info("%d escalation(s) from before the outbox wait for their support post", adopted)
-        workers = Workers(shared.deliveries, poster, woken=woken).start()
+        # The jobs this process writes, its own workers deliver: held from the start and
+        # handed over in memory, with no transaction to take them (bot.store.jobs.HandOver).
+        store.hold_jobs(shared.deliveries.lease)
+        workers = Workers(shared.deliveries, poster, woken=woken, acks=shared.acks).start()
         if http:
-            serve_http(app, store, host=host, port=port, log_level=config.log_level or "INFO")
+            serve_http(
+                app,
+                store,
+                host=host,
+                port=port,
+                log_level=config.log_level or "INFO",
+                acks=shared.acks,
+            )
         else:
-            serve_socket(app, app_token.reveal(), store=store, host=host, port=port)
+            serve_socket(
+                app, app_token.reveal(), store=store, host=host, port=port, acks=shared.acks
+            )
     finally:
         if workers is not None:
             workers.stop()

@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.metrics import count_request, exposition
 from bot.slack.client import count_api_errors
+from bot.slack.workers import Acks
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -190,13 +191,18 @@ def kind_of(body: dict[str, Any]) -> str:
 # -- the server --------------------------------------------------------------------------------
 
 
-def asgi_app(app: App, store: Store) -> ASGIApp:
+def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
     # Bolt 1.30 keeps the secret it verifies with only as App._signing_secret; checking with that
     # same value means this layer can never accept what Bolt would refuse, nor the reverse.
     secret = app._signing_secret.encode()
+    waiting = acks or Acks()
 
     async def events(request: Request) -> Response:
         seen: Seen = request.scope[SEEN]
+        with waiting:  # Slack waits on this answer: the delivery workers step aside
+            return await answer(request, seen)
+
+    async def answer(request: Request, seen: Seen) -> Response:
         try:
             ctype = check_envelope(request)
             raw = await read_capped(request)
@@ -302,11 +308,13 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
-def serve_http(app: App, store: Store, *, host: str, port: int, log_level: str) -> None:
+def serve_http(
+    app: App, store: Store, *, host: str, port: int, log_level: str, acks: Acks | None = None
+) -> None:
     count_api_errors(app)
     log.info("serving Slack requests at http://%s:%d%s", host, port, EVENTS_PATH)
     uvicorn.run(
-        asgi_app(app, store),
+        asgi_app(app, store, acks),
         host=host,
         port=port,
         log_config=None,  # keep our logging setup (one format, secrets masked)

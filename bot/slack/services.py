@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slack_bolt import BoltContext
 
@@ -11,6 +11,7 @@ from bot.answers import Answers
 from bot.catalog import Catalog
 from bot.delivery import Deliveries
 from bot.escalations import Escalations
+from bot.slack.workers import Acks
 from bot.store import Store
 
 KEY = "smserror_services"
@@ -24,6 +25,7 @@ class Services:
     catalog: Catalog
     deliveries: Deliveries
     wake: Callable[[], None] = lambda: None  # a job was written: workers, look now
+    acks: Acks = field(default_factory=Acks)  # requests under way: workers, step aside
 
     @property
     def providers(self) -> Mapping[str, str]:

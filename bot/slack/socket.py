@@ -15,10 +15,13 @@ from collections.abc import Callable
 import uvicorn
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk.socket_mode.client import BaseSocketModeClient
+from slack_sdk.socket_mode.request import SocketModeRequest
 from starlette.applications import Starlette
 
 from bot.slack.client import count_api_errors
 from bot.slack.http import probe_routes
+from bot.slack.workers import Acks
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,14 +36,16 @@ def serve_socket(
     store: Store | None = None,
     host: str = "0.0.0.0",
     port: int | None = None,
+    acks: Acks | None = None,
 ) -> None:
     """Run until SIGTERM or Ctrl-C; with a store and a port, also serve /healthz and /metrics."""
     count_api_errors(app)
     # The client notices a closed websocket when it next checks (ping_interval): every
     # second, so a connection Slack closes is replaced within about a second, not ten.
-    handler = SocketModeHandler(
+    handler = AckingHandler(
         app, app_token=app_token, web_client=app.client, ping_interval=RECONNECT_CHECK
     )
+    handler.acks = acks or Acks()
     stop = threading.Event()
     # SIGTERM (docker stop, systemd) and Ctrl-C both close the websocket cleanly.
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
@@ -55,6 +60,17 @@ def serve_socket(
     if probes is not None:
         probes.stop()
     handler.close()
+
+
+class AckingHandler(SocketModeHandler):
+    """Bolt's handler, counting each request as one Slack waits on until its ack is sent, so the
+    delivery workers step aside meanwhile (bot.slack.workers.Acks)."""
+
+    acks: Acks
+
+    def handle(self, client: BaseSocketModeClient, req: SocketModeRequest) -> None:
+        with self.acks:
+            super().handle(client, req)
 
 
 class ProbeServer:

@@ -17,7 +17,41 @@ IDLE = 0.5  # seconds between looks when nothing woke the workers
 # One job at a time: a job held while its worker posts others would sit out its lease in the
 # queue, and a second worker could take it once the lease ran out.
 TAKE = 1
-ACK_FIRST = 0.002  # seconds a woken worker leaves to the request that woke it
+
+
+# How long a worker steps aside for requests before it runs a job anyway: a steady stream of
+# requests must not starve the posts.
+YIELD_MOST = 0.05  # seconds
+
+
+class Acks:
+    """The requests Slack is waiting on, counted so the delivery workers step aside for them.
+
+    Why: Slack gives an ack 3 s, and on a busy core every job a worker runs while a request
+    waits is added to that request's latency; a post can wait a few milliseconds instead.
+    Use as a context manager around handling a request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._waiting = 0
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def __enter__(self) -> Acks:
+        with self._lock:
+            self._waiting += 1
+            self._idle.clear()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        with self._lock:
+            self._waiting -= 1
+            if not self._waiting:
+                self._idle.set()
+
+    def wait_idle(self, most: float = YIELD_MOST) -> None:
+        self._idle.wait(most)
 
 
 class Workers:
@@ -31,11 +65,13 @@ class Workers:
         count: int = WORKERS,
         *,
         woken: threading.Semaphore | None = None,
+        acks: Acks | None = None,
     ) -> None:
         self.deliveries = deliveries
         self.poster = poster
         # One release per job written wakes one worker, not all of them at once to race for it.
         self._wake = woken or threading.Semaphore(0)
+        self._acks = acks or Acks()
         self._stop = threading.Event()
         self._threads = [
             threading.Thread(target=self._loop, name=f"delivery-{n}", daemon=True)
@@ -57,6 +93,7 @@ class Workers:
     def _loop(self) -> None:
         failing = False
         while not self._stop.is_set():
+            self._acks.wait_idle()
             try:
                 taken = self.deliveries.deliver_due(self.poster, limit=TAKE)
                 failing = False
@@ -66,7 +103,5 @@ class Workers:
                 failing = True
                 taken = 0
                 time.sleep(1.0)
-            if not taken and self._wake.acquire(timeout=IDLE):
-                # Woken by a request that wrote a job and has yet to send its ack: let it
-                # have the interpreter first (Slack waits 3 s for that ack, not for the post).
-                time.sleep(ACK_FIRST)
+            if not taken:
+                self._wake.acquire(timeout=IDLE)

@@ -8,6 +8,7 @@ the post before making it again.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import cache
@@ -28,7 +29,7 @@ _DUE = or_(
 )
 _SENT = (
     update(OutboxJob)
-    .where(OutboxJob.id == bindparam("job_id"))
+    .where(OutboxJob.job_key == bindparam("key"))
     .values(
         state="sent", sent_ts=bindparam("posted_ts"), lease_until=None, updated_at=bindparam("now")
     )
@@ -56,9 +57,26 @@ def _take(limit: int):  # type: ignore[no-untyped-def]
 def enqueue(conn: Connection, jobs: Iterable[NewJob], *, due_at: datetime | None = None) -> int:
     """Write jobs in the caller's transaction; a key already written is skipped. Returns how
     many were new."""
+    return len(_write(conn, jobs, due_at=due_at))
+
+
+def enqueue_held(conn: Connection, jobs: Iterable[NewJob], *, lease: timedelta) -> list[JobRecord]:
+    """Write jobs already held by the caller (taken, with `lease`), for it to deliver itself;
+    returns the new ones."""
+    return _write(conn, jobs, lease=lease)
+
+
+def _write(
+    conn: Connection,
+    jobs: Iterable[NewJob],
+    *,
+    due_at: datetime | None = None,
+    lease: timedelta | None = None,
+) -> list[JobRecord]:
     now = utcnow()
-    rows = [
-        {
+    written = []
+    for job in jobs:
+        row = {
             "job_key": job.key[:255],
             "purpose": job.purpose,
             "channel_id": job.channel,
@@ -68,32 +86,82 @@ def enqueue(conn: Connection, jobs: Iterable[NewJob], *, due_at: datetime | None
             "escalation_id": job.escalation_id,
             "text": job.text,
             "blocks": job.blocks,
-            "state": "pending",
-            "attempts": 0,
+            "event": job.event,
+            "state": "pending" if lease is None else "sending",
+            "attempts": 0 if lease is None else 1,
             "unsure": False,
             "due_at": as_utc(due_at) if due_at else now,
+            "lease_until": None if lease is None else now + lease,
             "created_at": now,
             "updated_at": now,
         }
-        for job in jobs
-    ]
-    return sum(insert_new(conn, OutboxJob.__table__, _KEY, [row]) for row in rows)
+        if insert_new(conn, OutboxJob.__table__, _KEY, [row]):
+            written.append(_record_of(row))
+    return written
+
+
+class HandOver:
+    """Jobs this process wrote and delivers itself, handed to its workers in memory.
+
+    Why: a job written to be taken from the database costs its worker a transaction to take
+    it, and the core is what the acks need. A job written here is held by this process from
+    the start (state "sending", with a lease), so no other worker or instance takes it, and a
+    crash leaves it to be taken, as unsure, once its lease runs out, like any other.
+    """
+
+    def __init__(self) -> None:
+        self.lease: timedelta | None = None  # None: off, jobs are written to be taken
+        self._jobs: deque[JobRecord] = deque()
+
+    def give(self, jobs: Iterable[JobRecord]) -> None:
+        """After the transaction that wrote them has committed."""
+        self._jobs.extend(jobs)
+
+    def take(self, limit: int) -> list[JobRecord]:
+        """Up to `limit` jobs with at least half their lease left: one nearer its end is left to
+        run out and be taken from the database, so it can never be posted by two holders."""
+        taken: list[JobRecord] = []
+        while len(taken) < limit:
+            try:
+                job = self._jobs.popleft()
+            except IndexError:
+                break
+            assert self.lease is not None and job.due_at is not None
+            if utcnow() - job.due_at < self.lease / 2:
+                taken.append(job)
+        return taken
 
 
 class Jobs:
     engine: Engine
+    handover: HandOver
+
+    def hold_jobs(self, lease: timedelta) -> None:
+        """From now on, the jobs written due at once are held by this process as they are
+        written, and handed to its workers in memory (HandOver): only for a process whose
+        workers call take_jobs."""
+        self.handover.lease = lease
 
     def enqueue(self, jobs: Iterable[NewJob], *, due_at: datetime | None = None) -> int:
+        lease = self.handover.lease
+        if lease is None or due_at is not None:
+            with self.engine.begin() as conn:
+                return enqueue(conn, jobs, due_at=due_at)
         with self.engine.begin() as conn:
-            return enqueue(conn, jobs, due_at=due_at)
+            held = enqueue_held(conn, jobs, lease=lease)
+        self.handover.give(held)
+        return len(held)
 
     def take_jobs(self, *, lease: timedelta, limit: int = 10) -> list[JobRecord]:
-        """Due jobs, each now held by the caller until `lease` runs out (or it is finished).
+        """Due jobs, each now held by the caller until `lease` runs out (or it is finished):
+        first those this process wrote held (HandOver), then from the database.
 
         One UPDATE … RETURNING: the due condition is checked again on each row as it is
         updated, so of two workers reaching for the same job one gets it; and one short write
         per take keeps the database's write lock free for the event path.
         """
+        if held := self.handover.take(limit):
+            return held
         now = utcnow()
         with self.engine.begin() as conn:
             rows = conn.execute(_take(limit), {"now": now, "held_until": now + lease}).all()
@@ -111,7 +179,7 @@ class Jobs:
         from it (a receipt once a support post is through) and note the escalation delivered."""
         now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(_SENT, {"job_id": job.id, "posted_ts": sent_ts, "now": now})
+            conn.execute(_SENT, {"key": job.key, "posted_ts": sent_ts, "now": now})
             if delivered_escalation is not None and sent_ts:
                 conn.execute(
                     update(Escalation)
@@ -141,7 +209,7 @@ class Jobs:
         with self.engine.begin() as conn:
             conn.execute(
                 update(OutboxJob)
-                .where(OutboxJob.id == job.id)
+                .where(OutboxJob.job_key == job.key)
                 .values(
                     state="pending",
                     due_at=as_utc(at),
@@ -168,7 +236,7 @@ class Jobs:
         with self.engine.begin() as conn:
             conn.execute(
                 update(OutboxJob)
-                .where(OutboxJob.id == job.id)
+                .where(OutboxJob.job_key == job.key)
                 .values(
                     state="failed",
                     lease_until=None,
@@ -204,6 +272,7 @@ def _record(row) -> JobRecord:  # type: ignore[no-untyped-def]
         target_ts=row.target_ts,
         escalation_id=row.escalation_id,
         requester=row.requester,
+        event=row.event,
         id=row.id,
         state=row.state,
         attempts=row.attempts,
@@ -212,4 +281,24 @@ def _record(row) -> JobRecord:  # type: ignore[no-untyped-def]
         sent_ts=row.sent_ts,
         last_error=row.last_error,
         created_at=row.created_at,
+    )
+
+
+def _record_of(row: dict) -> JobRecord:
+    """The record of a row just written (held: its id is not needed, jobs are found by key)."""
+    return JobRecord(
+        key=row["job_key"],
+        channel=row["channel_id"],
+        text=row["text"],
+        blocks=row["blocks"],
+        purpose=row["purpose"],
+        thread_ts=row["thread_ts"],
+        target_ts=row["target_ts"],
+        escalation_id=row["escalation_id"],
+        requester=row["requester"],
+        event=row["event"],
+        state=row["state"],
+        attempts=row["attempts"],
+        due_at=row["due_at"],
+        created_at=row["created_at"],
     )

@@ -201,6 +201,7 @@ class OutboxJob(Base):
     escalation_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     text: Mapped[str] = mapped_column(Text)
     blocks: Mapped[str] = mapped_column(Text, default="[]")
+    event: Mapped[str | None] = mapped_column(Text, nullable=True)
     state: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     unsure: Mapped[bool] = mapped_column(Boolean, default=False)

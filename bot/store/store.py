@@ -21,7 +21,7 @@ from sqlalchemy.pool import StaticPool
 
 from bot.store.claims import Claims
 from bot.store.escalations import Escalations
-from bot.store.jobs import Jobs
+from bot.store.jobs import HandOver, Jobs
 from bot.store.migrate import upgrade
 from bot.store.settings import RecentSettings, Settings
 from bot.store.sightings import Sightings
@@ -37,6 +37,7 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
         self.engine = engine
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._recent = RecentSettings()
+        self.handover = HandOver()
         if migrate:
             upgrade(engine)
 
@@ -58,7 +59,9 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
     def unit(self) -> Iterator[Unit]:
         """One transaction: everything done through the unit commits together, or not at all."""
         with self.engine.begin() as conn:
-            yield Unit(conn)
+            unit = Unit(conn, self.handover.lease)
+            yield unit
+        self.handover.give(unit.held)
 
     def ping(self) -> bool:
         """True when the database takes a write; /healthz reports it. A database that still

@@ -10,17 +10,19 @@ retry answers) and after it leaves a job (a worker posts it).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.records import EntryKey, NewJob
+from bot.records import EntryKey, JobRecord, NewJob
 from bot.store import claims, jobs, sightings
 
 
 class Unit:
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, hold: timedelta | None = None) -> None:
         self.conn = conn
+        self._hold = hold
+        self.held: list[JobRecord] = []  # for the hand-over, once the transaction commits
 
     def claim_message(self, key: str, channel_id: str) -> bool:
         return claims.claim_message(self.conn, key, channel_id)
@@ -40,4 +42,8 @@ class Unit:
         return sightings.sightings(self.conn, channel_id, key, since)
 
     def enqueue(self, *new: NewJob) -> int:
-        return jobs.enqueue(self.conn, new)
+        if self._hold is None:
+            return jobs.enqueue(self.conn, new)
+        held = jobs.enqueue_held(self.conn, new, lease=self._hold)
+        self.held.extend(held)
+        return len(held)

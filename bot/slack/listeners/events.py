@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.answers import Incoming
+from bot.answers import TAKEN_IN
 from bot.cards.ids import is_dm
-from bot.channels import ChannelSettings
 from bot.detect import might_hold_a_code
+from bot.records import TakenIn
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 
@@ -24,110 +24,96 @@ ANSWERED_EVENTS = ("message", "app_mention")
 
 
 def register(app: App) -> None:
-    # The decision, and the job that will post it, are written before Slack gets its 200
-    # (a global middleware runs before the ack; a listener runs after it): Slack never
-    # redelivers an acknowledged event, so an answer decided after the ack is lost when the
-    # process dies in between. A database that cannot take the write fails the request, and
-    # Slack delivers the event again later. Posting is left to the delivery workers.
+    # A message that may need an answer is written down before Slack gets its 200 (a global
+    # middleware runs before the ack; a listener runs after it): Slack never redelivers an
+    # acknowledged event, so one kept only in memory is lost when the process dies after the
+    # ack. Only that one write happens before the ack; deciding, and posting, are left to the
+    # delivery workers. A database that cannot take the write fails the request, and Slack
+    # delivers the event again later.
     app.middleware(take_in)
     for event in ANSWERED_EVENTS:
         app.event(event)(_already_taken_in)
 
 
 def _already_taken_in() -> None:
-    """The event was answered (or not) by take_in; the listener only lets Bolt acknowledge."""
+    """The event was kept (or not) by take_in; the listener only lets Bolt acknowledge."""
 
 
 def take_in(body: dict[str, Any], context: BoltContext, next: Callable[[], None]) -> None:
     event = body.get("event") if body.get("type") == "event_callback" else None
     if isinstance(event, dict) and event.get("type") in ANSWERED_EVENTS:
         try:
-            if event["type"] == "message":
-                on_message(event, context)
-            else:
-                on_mention(event, context)
+            outcome, ts = (on_message if event["type"] == "message" else on_mention)(event, context)
         except Exception as error:
             if services(context).store.unavailable(error):
                 raise  # not acknowledged (HTTP 500): Slack sends it again, and it is answered
             # An event shaped as Slack never sends one: answering it again cannot help.
             log.exception("event %s could not be read; acknowledged, not answered", event["type"])
+        else:
+            if outcome == TAKEN_IN:
+                services(context).wake()
+                log.debug("%s channel=%s ts=%s taken in", event["type"], event.get("channel"), ts)
+            else:  # decided already: the one log line for this delivery of the event
+                log.info(
+                    "%s channel=%s ts=%s outcome=%s",
+                    event["type"],
+                    event.get("channel"),
+                    ts,
+                    outcome,
+                )
     next()
 
 
-def on_message(event: dict[str, Any], context: BoltContext) -> None:
+def on_message(event: dict[str, Any], context: BoltContext) -> tuple[str, Any]:
+    """The outcome, when it is known before the ack (else TAKEN_IN), and the message's ts."""
     subtype = event.get("subtype")
     edited = subtype == "message_changed"
     message = (event.get("message") or {}) if edited else event
     if not isinstance(message, dict) or not isinstance(event.get("channel"), str):
-        outcome = "malformed"
-    elif edited or subtype in SAID:
-        outcome = _answer(event, message, edited, context)
-    else:
-        outcome = f"ignored-{subtype}"
-    log.info(
-        "message channel=%s ts=%s outcome=%s",
-        event.get("channel"),
-        message.get("ts") if isinstance(message, dict) else None,
-        outcome,
-    )
-
-
-def _answer(
-    event: dict[str, Any], message: dict[str, Any], edited: bool, context: BoltContext
-) -> str:
-    shared = services(context)
+        return "malformed", None
+    ts = message.get("ts")
+    if not (edited or subtype in SAID):
+        return f"ignored-{subtype}", ts
+    if not isinstance(ts, str):
+        return "malformed", ts
+    if _is_own(message, context):
+        return "own-message", ts
     channel = event["channel"]
-    if not isinstance(message.get("ts"), str):
-        return "malformed"
     text = message_text(message)
     direct = event.get("channel_type") == "im" or is_dm(channel)
     asked = not edited and (direct or mentions(text, context.bot_user_id))
     if not asked and not might_hold_a_code(text):
-        return "no-codes"  # most messages: decided without a settings read or a write
-    settings = shared.store.settings(channel)
-    if skipped := _not_for_us(message, settings, context):
-        return skipped
-    incoming = Incoming(
+        return "no-codes", ts  # most messages: decided without a write
+    taken = TakenIn(
+        kind="message",
         channel=channel,
-        ts=message["ts"],
-        text=text,
+        ts=ts,
+        # A mention also arrives as app_mention; both are kept under one key, one is answered.
+        text=without_mention(text, context.bot_user_id) if asked else text,
         thread_ts=message.get("thread_ts"),
         edit_ts=event.get("ts") if edited else None,
+        asked=asked,
+        from_bot=_is_bot(message),
     )
-    if asked:
-        # A mention also arrives as app_mention; both paths claim the same key, one answers.
-        question = without_mention(text, context.bot_user_id)
-        outcome = shared.answers.asked(incoming, question, settings)
-    else:
-        outcome = shared.answers.auto_reply(incoming, settings)
-    shared.wake()
-    return outcome
+    return services(context).answers.take_in(taken), ts
 
 
-def on_mention(event: dict[str, Any], context: BoltContext) -> None:
-    shared = services(context)
-    channel = event.get("channel", "")
-    outcome = "malformed"
-    if isinstance(channel, str) and isinstance(event.get("ts"), str):
-        settings = shared.store.settings(channel)
-        if not (outcome := _not_for_us(event, settings, context)):
-            text = message_text(event)
-            incoming = Incoming(channel, event["ts"], text, thread_ts=event.get("thread_ts"))
-            question = without_mention(text, context.bot_user_id)
-            outcome = shared.answers.asked(incoming, question, settings)
-            shared.wake()
-    log.info("app_mention channel=%s ts=%s outcome=%s", channel, event.get("ts"), outcome)
-
-
-def _not_for_us(
-    message: dict[str, Any], settings: ChannelSettings, context: BoltContext
-) -> str | None:
-    """Why a message is not ours to answer (the outcome to log), or None to answer it."""
-    if _is_own(message, context):
-        return "own-message"
-    if _is_bot(message) and not settings.answer_bots:
-        return "bot-skipped"
-    return None
+def on_mention(event: dict[str, Any], context: BoltContext) -> tuple[str, Any]:
+    channel, ts = event.get("channel"), event.get("ts")
+    if not (isinstance(channel, str) and isinstance(ts, str)):
+        return "malformed", ts
+    if _is_own(event, context):
+        return "own-message", ts
+    taken = TakenIn(
+        kind="app_mention",
+        channel=channel,
+        ts=ts,
+        text=without_mention(message_text(event), context.bot_user_id),
+        thread_ts=event.get("thread_ts"),
+        asked=True,
+        from_bot=_is_bot(event),
+    )
+    return services(context).answers.take_in(taken), ts
 
 
 def _is_own(message: dict[str, Any], context: BoltContext) -> bool:
