@@ -19,13 +19,20 @@ def spelling(word: str) -> str:
     return word.lower().translate(_NOT_LETTERS)
 
 
+_AROUND = ".,:;!?()[]{}'\"`*_"  # what may cling to a name in a sentence: "telnyx:", "(8x8)"
+
+
 @dataclass(frozen=True)
 class ProviderWords:
     pattern: re.Pattern[str]  # any spelling of any of the providers, standing as a word
     spellings: Mapping[str, str]  # spelling(word) -> provider slug
 
     def provider_of(self, word: str) -> str | None:
-        return self.spellings.get(spelling(word))
+        slug = self.spellings.get(spelling(word))
+        # Spelling drops digits, so "x14" would read as 8x8: the word itself must be a name.
+        if slug and not self.pattern.fullmatch(word.strip(_AROUND)):
+            return None
+        return slug
 
 
 def provider_words(

@@ -12,20 +12,27 @@ from dataclasses import dataclass
 
 from bot.detect.words import (
     ANSWER_VERBS,
+    AP_STATES,
     COUNT_ADJECTIVES,
     COUNTED,
     COUNTED_SMALL,
     ERROR_SUFFIXES,
     ERROR_WORDS,
     HTTP_PHRASES,
+    NOT_ERROR_CODE_KEYS,
     OTHER_CODES,
     OTHER_THINGS,
+    PLACE_WORDS,
+    PORT_WORDS,
+    PROCESS_WORDS,
     QUALIFIERS,
     QUANTIFIERS,
+    RUES,
     SHORT_CODE_VERBS,
     STATE_ABBREVIATIONS,
     STATE_NAMES,
     STATE_WORDS,
+    STATUS_KEYS,
     STATUS_WORDS,
     STREET_WORDS,
     THINGS_AFTER,
@@ -37,15 +44,35 @@ LEFT_WORDS = 6  # how far back on the line a number's context reaches, in words
 _MONEY = "$€£¥"
 NEAR = 24  # characters before a number that its punctuation is read from
 
-_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9_.'-]*[A-Za-z0-9])?")
+_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[A-Za-zÀ-ÿ0-9_.'-]*[A-Za-zÀ-ÿ0-9])?")
 _CONNECTOR = re.compile(
     r"s?(?:[\s,;/&+*`'\"()\[\]|-]|&amp;|\bx\d+\b|\b(?:and|or|vs|versus|then|plus|nor)\b|\.(?=\s))*"
 )
 _ARROW = re.compile(r"\s*(?:=>|->|=&gt;|-&gt;|→)")
-_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z][\w-]*[\s=]+$")
+_FLAG = re.compile(r"(?:^|\s)--?[A-Za-z0-9][\w-]*[\s=]+$")
+# A setting's value: "POOL_SIZE=40310", "listen_port: 40305", '"queue_depth": 21611'.
+_VALUE_GAP = re.compile(r"""["']?[.\s]*[:=]\s*["']?\s*""")
+_ELISION = re.compile(r"^(?:l|d|qu|j|n|s|c)'")
+_STREET_AFTER = re.compile(
+    r"\s+(?:[NSEW]\.?\s+)?(?:(?:[A-Z][\w'’.-]*|\d+)\s+){0,4}"
+    rf"(?i:{'|'.join(sorted(STREET_WORDS))})\b"
+    r"|\s+block\s+of\b"
+)
+_SHARE_OF = re.compile(r"\s+of\s+(?:the|our|them|those|these|all|\d)", re.IGNORECASE)
+_RATE = re.compile(
+    r"\s*(?:a|per|/)\s*(?:day|hour|week|month|minute|min|second|sec|jour|heure|mois)s?\b",
+    re.IGNORECASE,
+)
+_TIMES = re.compile(r"\s*[x×]\s*\d")  # "4720 x 312": the code, and how often it came
+_EXPLAINED = re.compile(r"\s*(?:=\s|means?\b|meaning\b|c'est\b|veut dire\b)", re.IGNORECASE)
 _ADDRESS = re.compile(
     r"\b\d{1,6}\s+(?:[NSEW]\.?\s+)?(?:[A-Za-z0-9']+\.?\s+){0,3}"
     rf"(?:{'|'.join(sorted(STREET_WORDS))})\b\.?,",
+    re.IGNORECASE,
+)
+# A French address before the number: "4 rue Taisson, 30100 Alès".
+_ADRESSE = re.compile(
+    rf"\b\d{{1,4}}(?:\s*(?:bis|ter))?,?\s+(?:{'|'.join(sorted(RUES))})\b[^,\n]{{1,40}},\s*$",
     re.IGNORECASE,
 )
 _HTTP = re.compile(rf"\s*(?:{'|'.join(HTTP_PHRASES)})\b", re.IGNORECASE)
@@ -55,6 +82,7 @@ _STATE_AFTER = re.compile(r",\s*([A-Z]{2})\b")
 _RANGE = re.compile(r"\s*(?:to|through|thru|-|–)\s*\d{5}\s+([A-Za-z]+)")
 _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
+_DONE = frozenset(["sent", "delivered", "received", "processed", "envoyés", "envoyes", "reçus"])
 
 
 @dataclass(frozen=True)
@@ -75,12 +103,23 @@ _PUNCTUATION = str.maketrans("", "", "_.'-")
 
 
 def norm(word: str) -> str:
-    """A word as compared with bot/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode'."""
-    return word.lower().translate(_PUNCTUATION)
+    """A word as compared with bot/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode',
+    and French elisions dropped: "l'erreur" -> 'erreur'."""
+    return _ELISION.sub("", word.lower()).translate(_PUNCTUATION)
 
 
 def _error_word(n: str) -> bool:
-    return n in ERROR_WORDS or n.endswith(ERROR_SUFFIXES)
+    if n in ERROR_WORDS or n.endswith(ERROR_SUFFIXES):
+        return True
+    # "twilio_code", "smsErrorCode": a field named for a code that is no other kind of code.
+    prefix = n[:-4]
+    return (
+        n.endswith("code")
+        and len(prefix) > 2
+        and prefix not in OTHER_CODES
+        and prefix not in NOT_ERROR_CODE_KEYS
+        and not prefix.endswith(("zip", "post", "postal", "area", "country"))
+    )
 
 
 def is_error_key(key: str) -> bool:
@@ -107,7 +146,7 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
     after2 = text[end + 1] if end + 1 < len(text) else ""
     if after.isalpha() and not (after == "s" and not after2.isalnum()):
         return Verdict(OTHER, "part of a word")
-    if after and after in "-.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
+    if after and after in "-–.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
         return Verdict(OTHER, "part of a longer number or identifier")
     if after == "/" and after2.isdigit():
         following = _LEADING_DIGITS.match(text, end + 1)
@@ -117,8 +156,11 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         return Verdict(OTHER, "an amount")
     if before and before in _MONEY + "@~+!":
         return Verdict(OTHER, "an amount or handle")
-    if before == ":" and (before2.isdigit() or before2 in " \t\n(" or not before2):
+    if before == ":" and (before2.isdigit() or before2 in " \t\n(:*" or not before2):
         return Verdict(OTHER, "a port or time")
+    host = re.search(r"([\w.-]+):$", near) if before == ":" else None
+    if host and re.search(r"[-.]", host[1]) and not _error_word(norm(host[1])):
+        return Verdict(OTHER, "a port or a tag")  # "sms-worker:30104", "redis.local:30012"
     if before == "[" and (before2.isalnum() or before2 == "_"):
         return Verdict(OTHER, "a process id")
     if (before in "._" and before2.isalnum()) or before == ".":
@@ -143,25 +185,43 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
 def continues_list(text: str, previous_end: int, start: int) -> bool:
     """Only separators between two numbers: '21610, 21614 and 30006', '40304/40317'."""
     between = text[previous_end:start]
+    if "\n" in between:
+        return False  # the next line is another row, judged on its own
     return len(between) <= 12 and _CONNECTOR.fullmatch(between) is not None
 
 
-def left(line: str, small: bool, provider_of: Callable[[str], str | None]) -> Verdict:
+def is_http_status(number: str) -> bool:
+    return len(number) == 3 and number.isdigit() and 100 <= int(number) <= 599
+
+
+def left(
+    line: str, small: bool, provider_of: Callable[[str], str | None], number: str = ""
+) -> Verdict:
     """The words before the number on its line (`line` ends where the number starts)."""
     if _FLAG.search(line):
         return Verdict(OTHER, "a command-line option")
     tail = line.rstrip()[-1:]
     if tail and tail in _MONEY:
         return Verdict(OTHER, "an amount of money")
-    verdict = _left_words(line, small, provider_of)
-    if verdict.kind == UNSURE and not small and _ADDRESS.search(line):
+    if tail == "}" and not line[:1].isspace():
+        return Verdict(OTHER, "a metric's value")  # sms_sent_total{provider="twilio"} 30007
+    verdict = _left_words(line, small, provider_of, number)
+    if verdict.kind == UNSURE and not small and (_ADDRESS.search(line) or _ADRESSE.search(line)):
         return Verdict(OTHER, "part of an address")
     return verdict
 
 
-def _left_words(line: str, small: bool, provider_of: Callable[[str], str | None]) -> Verdict:
+def _left_words(
+    line: str, small: bool, provider_of: Callable[[str], str | None], number: str
+) -> Verdict:
     words = list(_WORD.finditer(line))[-LEFT_WORDS:]
     i = len(words) - 1
+    if (
+        i >= 0
+        and norm(words[i].group(0)) in ("id", "ids")
+        and re.search(r"[:=]", line[words[i].end() :])
+    ):
+        return Verdict(OTHER, "an id")  # "WHERE id = 30034"
     while i >= 0 and norm(words[i].group(0)) in QUALIFIERS:
         i -= 1
     if i < 0:
@@ -180,12 +240,32 @@ def _left_words(line: str, small: bool, provider_of: Callable[[str], str | None]
         return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
     if _error_word(n):
         return Verdict(CODE, _key_reason(word, gap), firm=True)
+    if _VALUE_GAP.fullmatch(gap) and _is_key(word, gap, line, m.start()):
+        if n not in STATUS_KEYS and n not in STATUS_WORDS:
+            return Verdict(OTHER, f"the value of {word}")
+        if not small:
+            return Verdict(UNSURE, "")
     if n in OTHER_THINGS:
+        if ":" in gap and any(_error_word(norm(w.group(0))) for w in words[max(0, i - 4) : i]):
+            return Verdict(CODE, "code after an error label", firm=True)  # "errors this sprint:"
         return Verdict(OTHER, f"a {word} number")
+    recent = {norm(w.group(0)) for w in words[max(0, i - 2) : i + 1]}
+    if recent & PROCESS_WORDS:
+        return Verdict(OTHER, "a process id")
+    if recent & PORT_WORDS:
+        return Verdict(OTHER, "a port")
+    if n in PLACE_WORDS and not small:
+        return Verdict(OTHER, "a ZIP code")
+    if not small and n in AP_STATES and word[0].isupper() and gap.startswith("."):
+        return Verdict(OTHER, "a ZIP code")  # "Bardstown, Ky. 40004"
     if n in QUANTIFIERS:
         return Verdict(OTHER, "an amount")
-    if small and n in ("http", "https", "status", "statuscode", "httpstatus"):
+    if small and n in ("http", "https", "httpstatus"):
         return Verdict(OTHER, "an HTTP status")
+    if small and n in ("status", "statuscode") and is_http_status(number):
+        return Verdict(OTHER, "an HTTP status")
+    if small and (n in STATUS_WORDS or n in ("status", "statuscode")):
+        return Verdict(CODE, f"code after '{word}'")  # Vonage "status 29", "Sinch DLRs: 402"
     if n == "to" and any(norm(w.group(0)) in SHORT_CODE_VERBS for w in words[max(0, i - 3) : i]):
         return Verdict(OTHER, "a short code")
     if not small and _is_zip_place(words, i):
@@ -193,14 +273,38 @@ def _left_words(line: str, small: bool, provider_of: Callable[[str], str | None]
     if ("." in word and ":" in gap) or n == "localhost":
         return Verdict(OTHER, "a port")
     if n in ANSWER_VERBS:
+        if previous.startswith(("fail", "échou", "echou")):
+            return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
         return Verdict(CODE, f"code after '{word}'")
     if n in _COPULAS:
-        for w in reversed(words[max(0, i - 4) : i]):
+        earlier = words[max(0, i - 4) : i]
+        for k, w in reversed(list(enumerate(earlier))):
+            if (
+                norm(w.group(0)) in ("code", "codes")
+                and k
+                and norm(earlier[k - 1].group(0)) in OTHER_CODES
+            ):
+                return Verdict(OTHER, f"a {earlier[k - 1].group(0)} code")  # "your code is 40310"
             if _error_word(norm(w.group(0))):
                 return Verdict(CODE, f"error code after '{w.group(0)} {word}'", firm=True)
             if norm(w.group(0)) in OTHER_THINGS:
                 return Verdict(OTHER, f"a {w.group(0)} number")
     return Verdict(UNSURE, "")
+
+
+def _is_key(word: str, gap: str, line: str, at: int) -> bool:
+    """Whether `word` before ':'/'=' is a key (a setting, a field) rather than prose ("all
+    sends = 30033", "errors last 5m: 30006"): an '=' written against it, quotes, an
+    identifier's shape, or a YAML line."""
+    if not word[0].isalpha():
+        return False
+    if (gap[:1] == "=" or '"' in gap or "'" in gap) and not gap[:1].isspace():
+        return True
+    camel = any(c.isupper() for c in word[1:]) and not word.rstrip("s").isupper()  # not "DLRs"
+    if "_" in word or any(c.isdigit() for c in word) or camel:
+        return True  # snake_case, camelCase, key2
+    # A YAML line: "  port: 40305", "- max: 3" (prose labels are capitalised: "Second: 21610").
+    return ":" in gap and word.islower() and not line[:at].strip(" -\t")
 
 
 def _is_zip_place(words: list[re.Match[str]], i: int) -> bool:
@@ -216,10 +320,21 @@ def _is_zip_place(words: list[re.Match[str]], i: int) -> bool:
     return False
 
 
-def right(rest: str, small: bool) -> Verdict:
-    """The words after the number on its line (`rest` starts right after the number)."""
+def right(rest: str, small: bool, width: int = 5) -> Verdict:
+    """The words after the number on its line (`rest` starts right after the number), which
+    has `width` digits."""
     if _ARROW.match(rest):
         return Verdict(CODE, "code before '=>'")
+    if _EXPLAINED.match(rest):
+        return Verdict(CODE, "a code being explained", firm=True)  # "992 = sender not validated"
+    if _TIMES.match(rest) or rest.startswith(("(x", "(×")):
+        return Verdict(CODE, "code counted 'x' times")
+    if not small and _STREET_AFTER.match(rest):
+        return Verdict(OTHER, "part of an address")  # "21610 Ventura Blvd"
+    if small and re.match(r"[  ]\d{3}(?!\d)", rest):
+        return Verdict(OTHER, "part of a number written with spaces")  # "4 770 $"
+    if _SHARE_OF.match(rest) or _RATE.match(rest):
+        return Verdict(OTHER, "a count")  # "40017 of the 52k", "30023 a day"
     if small and _HTTP.match(rest):
         return Verdict(OTHER, "an HTTP status")
     if rest.startswith("%"):
@@ -238,8 +353,10 @@ def right(rest: str, small: bool) -> Verdict:
         counted = norm(following.group(0))  # "30007 new signups"
         if rest[m.end() : following.start()] == " " and counted in COUNTED:
             return Verdict(OTHER, f"a count of {following.group(0)}")
-    if n in COUNTED or (small and n in COUNTED_SMALL):
+    if n in COUNTED or (small and width < 4 and n in COUNTED_SMALL):
         return Verdict(OTHER, f"a count of {m.group(0)}")
+    if n in _DONE and re.match(r"[\s,.;:)!]|$", rest[m.end() : m.end() + 1]):
+        return Verdict(OTHER, f"a count of messages {m.group(0)}")  # "twilio 30034 sent,"
     if not small and n in THINGS_AFTER:
         return Verdict(OTHER, f"a {m.group(0)} number")
     if not small and (n in ZIP_PLACES or n in STATE_NAMES):

@@ -11,20 +11,29 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from urllib.parse import unquote_plus
 
 from bot.catalog import Catalog, Entry, default_catalog
-from bot.detect import context
+from bot.detect import context, evidence
 from bot.detect.context import CODE, OTHER, UNSURE, Verdict
-from bot.detect.index import LONG_CODE, build_index, is_plain_word
+from bot.detect.index import LONG_CODE, alternation, build_index, is_plain_word, is_symbolic
 from bot.detect.masks import blank, docs_code_finder, in_phone_number
 from bot.detect.match import Match
+from bot.providers import CAMEL_PARTS
 from bot.scopes import narrow_scopes
 
 _DIGITS = re.compile(r"[0-9]+")
+_BREAK = re.compile("\n")
+_PERCENT = re.compile("%[0-9A-Fa-f]{2}")
+_MULTIPLIER = re.compile(r"(?<![A-Za-z])[x×]\s?$")
+_FIVE_DIGITS = re.compile(r"(?<![\w.])\d{5}(?![\w.])")
+_TITLE_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
 LINE_REACH = 100  # characters of a line looked at on each side of a find
+PAYLOAD_REACH = 200  # characters: a status this near an error is in the same payload
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,8 @@ class _Find:
     provider: str | None = None  # named right at the find: a docs link's host, "telnyx 40004"
     small: bool = False
     plain_word: bool = False  # a status word (UNKNOWN) judged from its status context
+    alone: bool = False  # nothing beside it said code: another mention's meaning is its own
+    name: bool = False  # a symbolic name or a status word, not a number
 
 
 class Detector:
@@ -46,15 +57,42 @@ class Detector:
         self.catalog = catalog
         self.index = build_index(catalog)
         self._docs_code = docs_code_finder(self.index.docs_hosts, self.index.provider_codes)
+        # Words of the catalog's titles: "30007 Filtered" names the error, not a town.
+        self._title_words = frozenset(
+            w.lower() for entry in catalog for w in _TITLE_WORD.findall(entry.title)
+        )
+        self._telling = _telling_words(catalog)
+        self._worded = _worded_statuses(catalog)
+        # Lower-case text any spelling of those providers has: one search before a full scan.
+        hints = {
+            max(CAMEL_PARTS.split(catalog.providers[slug]), key=len).lower()
+            for slug in self._worded
+        } | set(self._worded)
+        self._worded_hint = re.compile(alternation(sorted(hints)))
+        self._hint_scan = re.compile(alternation(sorted(hints | set(self.index.small_hints))))
 
     def detect(self, text: str, *, providers: Sequence[str] = ()) -> list[Match]:
         index = self.index
         if isinstance(providers, str):  # one provider given bare
             providers = [providers]
         prefer = [p for p in map(index.provider_of, providers) if p] if providers else []
-        small_codes = any(p in index.small_providers for p in prefer)
-        if not index.worth_a_look(text, small_codes):
+        if not self.worth_a_look(text, prefer):
             return []
+        found = self._detect(text, prefer)
+        if len(_PERCENT.findall(text, 0, 4000)) >= 3:
+            # A URL-encoded payload (a Debugger webhook's Payload=%7B%22error_code%22…): read
+            # decoded too; what only the decoded text shows points at its code in the original.
+            keys = {m.entry.key for m in found}
+            for m in self._detect(unquote_plus(text), prefer):
+                if m.entry.key not in keys:
+                    at = text.find(m.code)
+                    span = (at, at + len(m.code)) if at >= 0 else (0, 0)
+                    found.append(Match(m.entry, span, m.reason + " (URL-encoded)"))
+            found.sort(key=lambda m: m.span)
+        return found
+
+    def _detect(self, text: str, prefer: list[str]) -> list[Match]:
+        index = self.index
         named: dict[str, str] | None = None
         small_ok = {p for p in index.small_providers if p in prefer}
         if index.names_a_small_provider(text):
@@ -70,11 +108,68 @@ class Detector:
             )
             for d in docs
         ]
-        finds += self._numbers(masked, small_ok, {d.span[0] for d in docs})
+        finds += self._numbers(masked, small_ok, {d.span[0] for d in docs}, prefer)
         finds += self._names(masked)
+        if self._worded and (speaking := self._speaking(text, prefer, named)):
+            finds += self._statuses(masked, speaking)
         if not finds:
             return []
         return self._resolve(finds, text, prefer, small_ok, named)
+
+    def worth_a_look(
+        self, text: str, prefer: Sequence[str] = (), *, any_channel: bool = False
+    ) -> bool:
+        """Could `text` hold a code, for a channel preferring `prefer` (or, with any_channel,
+        for some channel)? False for most messages, after a few fast searches."""
+        index = self.index
+        if index.long_scan.search(text) or index.name_scan.search(text):
+            return True
+        if "_" in text and index.folded_scan.search(text):
+            return True
+        small_codes = any_channel or any(p in index.small_providers for p in prefer)
+        if small_codes and index.small_scan.search(text):
+            return True
+        if not any_channel and any(p in self._worded for p in prefer):
+            return True  # "Rejected" in a Sinch channel
+        # One search of the lower-cased text for any provider whose naming lets small codes
+        # or worded statuses count; most messages stop here.
+        lowered = text.lower()
+        if not self._hint_scan.search(lowered):
+            return False
+        if self._worded_hint.search(lowered):
+            return True
+        return index.names_a_small_provider(text) and index.small_words.search(text) is not None
+
+    def _speaking(self, text: str, prefer: list[str], named: dict[str, str] | None) -> set[str]:
+        """The providers with worded statuses the message names or the channel prefers."""
+        providers = set(prefer)
+        if self._worded_hint.search(text.lower()):
+            providers |= set(self._named(text) if named is None else named)
+        return providers & set(self._worded)
+
+    def _statuses(self, masked: str, providers: set[str]) -> list[_Find]:
+        """Statuses and errors written as words ("rejected", "Stopped by user", `ko`), for
+        providers the message names or the channel prefers: a phrase of three words or more
+        anywhere, a shorter one quoted or after a status word ("status": "rejected")."""
+        finds: list[_Find] = []
+        for provider in sorted(providers):
+            pattern, entries_of = self._worded[provider]
+            for m in pattern.finditer(masked):
+                start, end = m.span()
+                if _word_char(masked, start - 1) or _word_char(masked, end):
+                    continue
+                if masked[start - 1 : start] == "-":
+                    continue  # "non-delivered"
+                phrase = m.group(0)
+                quoted = masked[start - 1 : start] in _QUOTES or masked[end : end + 1] in _QUOTES
+                line_start = _line_start(masked, start)
+                rest = masked[end : end + 40].split("\n", 1)[0]
+                said = context.status_context(masked[line_start:start], rest)
+                if len(phrase.split()) < 3 and not quoted and said is None:
+                    continue
+                reason = f"{self.catalog.providers[provider]} status in words"
+                finds.append(_Find(m.span(), entries_of[phrase.casefold()], reason, provider))
+        return finds
 
     def _named(self, text: str) -> dict[str, str]:
         """The providers a message names, each with its first spelling there."""
@@ -87,10 +182,14 @@ class Detector:
 
     # -- numbers --------------------------------------------------------------------------------
 
-    def _numbers(self, masked: str, small_ok: set[str], docs_starts: set[int]) -> list[_Find]:
+    def _numbers(
+        self, masked: str, small_ok: set[str], docs_starts: set[int], prefer: list[str]
+    ) -> list[_Find]:
         index = self.index
         finds: list[_Find] = []
         previous: tuple[int, Verdict] | None = None
+        seen = _Seen(masked)
+        meant: dict[str, bool] = {}  # digits -> some mention of them was judged something else
         for m in _DIGITS.finditer(masked):
             start, end = m.span()
             digits = m.group(0)
@@ -102,17 +201,32 @@ class Detector:
                 or (start and masked[start - 1].isalpha())
             ):
                 continue
+            if _MULTIPLIER.search(masked, max(0, start - 3), start):
+                continue  # "4720 x 312": how often the code before it came, not a number to judge
             verdict = self._judge(masked, start, end, small, previous)
             previous = (end, verdict)
             entries = index.numbers.get(digits)
-            if not entries or verdict.kind == OTHER or (small and verdict.kind == UNSURE):
+            if not entries or verdict.kind == OTHER:
+                meant[digits] = meant.get(digits) or verdict.kind == OTHER
                 continue
             if in_phone_number(masked, start, end):
                 previous = (end, Verdict(OTHER, "part of a phone number"))
                 continue
+            verdict = self._weigh(masked, start, end, small, verdict, seen, small_ok, prefer)
+            if verdict.kind != CODE or not verdict.firm:
+                verdict = self._titled(masked, end, entries, verdict)
+            previous = (end, verdict)
+            if verdict.kind == OTHER:
+                meant[digits] = True
+                continue
+            if small and verdict.kind == UNSURE:
+                continue
             reason = verdict.reason or "a known code on its own"
-            finds.append(_Find((start, end), entries, reason, verdict.provider, small))
-        return finds
+            # Only a number with nothing of its own beside it takes the meaning of its twin.
+            alone = verdict.kind == UNSURE
+            finds.append(_Find((start, end), entries, reason, verdict.provider, small, alone=alone))
+        # One number, one meaning in a message: "gateway's up on 30003" after "0.0.0.0:30003".
+        return [f for f in finds if not (f.alone and meant.get(masked[f.span[0] : f.span[1]]))]
 
     def _judge(
         self, masked: str, start: int, end: int, small: bool, previous: tuple[int, Verdict] | None
@@ -131,8 +245,9 @@ class Detector:
         rest = masked[end : line_end if line_end >= 0 else end + LINE_REACH]
         if rest.startswith(("s ", "s\n", "s.", "s,", "s?", "s!")) or rest == "s":
             rest = rest[1:]  # "30007s"
-        before = context.left(masked[line_start:start], small, self.index.provider_of)
-        after = context.right(rest, small)
+        number = masked[start:end]
+        before = context.left(masked[line_start:start], small, self.index.provider_of, number)
+        after = context.right(rest, small, end - start)
         if before.kind == OTHER:
             return before
         if after.kind == OTHER and (not before.firm or after.reason == "an HTTP status"):
@@ -140,6 +255,69 @@ class Detector:
         if before.kind == CODE:
             return before
         return after
+
+    def _weigh(
+        self,
+        masked: str,
+        start: int,
+        end: int,
+        small: bool,
+        verdict: Verdict,
+        seen: _Seen,
+        small_ok: set[str],
+        prefer: list[str],
+    ) -> Verdict:
+        """The rest of the message, for a number its neighbours did not settle firmly."""
+        line = seen.line(start)
+        columns = line.columns
+        header = columns.header_at(start - line.start, end - start) if columns else None
+        if header is not None and not verdict.firm:
+            if context.is_error_key(header):
+                return Verdict(CODE, f"in the '{header}' column", firm=True)
+            return Verdict(OTHER, f"in the '{header}' column")
+        if evidence.in_message_body(masked[max(line.start, start - LINE_REACH) : start]):
+            return Verdict(OTHER, "in the body of a text")
+        if verdict.firm or verdict.kind == OTHER:
+            return verdict
+        if line.shell:
+            return Verdict(OTHER, "part of a shell command")
+        sentence = evidence.sentence_at(masked, start, end)
+        if evidence.talks_of_short_codes(sentence):
+            return Verdict(OTHER, "a short code")
+        if verdict.kind == UNSURE and not small:
+            if seen.zips:
+                return Verdict(OTHER, "a ZIP code: the message is about ZIP codes")
+            if line.figures(self.index.numbers.__contains__):
+                return Verdict(OTHER, "one of a row of figures")
+            town = evidence.town_beside(masked, start, end, self._not_a_town)
+            if town and (town[1] or seen.towns(self._not_a_town) >= 2):
+                return Verdict(OTHER, f"the ZIP code of {town[0]}")
+        if small and verdict.kind == UNSURE and evidence.has_trouble(sentence):
+            named = {self.index.provider_of(m.group(0)) for m in self._provider_words(sentence)}
+            if named & small_ok or (not named and small_ok):
+                return Verdict(CODE, "code in a sentence about a failure at its provider")
+        return verdict
+
+    def _titled(
+        self, masked: str, end: int, entries: tuple[Entry, ...], verdict: Verdict
+    ) -> Verdict:
+        """A number followed by words of its own entry's title ("30007 filtered", "3038
+        « Template not found »") is that error, whatever else the message says."""
+        if verdict.kind == OTHER and verdict.reason.startswith(("part of", "a port", "an amount")):
+            return verdict  # its shape already says what it is
+        following = _TITLE_WORD.findall(masked[end : end + 40])[:4]
+        for word in following:
+            lowered = word.lower()
+            if any(lowered in self._telling.get(entry.key, ()) for entry in entries):
+                return Verdict(CODE, f"followed by '{word}' from its title", firm=True)
+        return verdict
+
+    def _not_a_town(self, word: str) -> bool:
+        lowered = word.lower()
+        return lowered in self._title_words or self.index.provider_of(word) is not None
+
+    def _provider_words(self, text: str) -> list[re.Match[str]]:
+        return list(self.index.providers.pattern.finditer(text))
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -165,7 +343,7 @@ class Detector:
                 if word is None:
                     continue  # "the promo code EXPIRED" is a word, not a delivery status
                 reason = f"DLR status after '{word}'"
-            finds.append(_Find((start, end), entries, reason, plain_word=bool(reason)))
+            finds.append(_Find((start, end), entries, reason, plain_word=bool(reason), name=True))
         return finds
 
     # -- providers and scopes -------------------------------------------------------------------
@@ -185,8 +363,13 @@ class Detector:
             entries = find.entries
             if find.small:
                 entries = tuple(e for e in entries if e.provider in small_ok)
-            if find.provider and any(e.provider == find.provider for e in entries):
-                entries = tuple(e for e in entries if e.provider == find.provider)
+            if find.provider:
+                # Named right before it: that provider's code, or one it sends through; a
+                # number the named provider does not use is not a code ("SMSPartner : 33014").
+                carriers = self.catalog.carriers_of(find.provider)
+                entries = tuple(e for e in entries if e.provider in carriers)
+                if not entries:
+                    continue
             note = ""
             if find.small or len({e.provider for e in entries}) > 1:
                 named = self._named(text) if named is None else named
@@ -203,6 +386,15 @@ class Detector:
                     entries = narrow_scopes(entries, text, scopes_named)
                     if len({e.provider for e in entries}) != 1:
                         continue
+            if find.name and not find.provider:
+                named = self._named(text) if named is None else named
+                speaking = set(named) | set(prefer)
+                if named and not any(
+                    p in speaking for e in entries for p in self.catalog.carriers_of(e.provider)
+                ):
+                    # Another provider is named: a status word of one that is not is that
+                    # provider's vocabulary, not this message's ("stat:UNDELIV" from Twilio).
+                    continue
             for entry in narrow_scopes(entries, text, scopes_named):
                 if entry.key in matches:
                     continue
@@ -210,7 +402,159 @@ class Detector:
                 if note:
                     reason += "; " + note.format(names.get(entry.provider, entry.provider))
                 matches[entry.key] = Match(entry, find.span, reason)
-        return list(matches.values())
+        return _most_telling(list(matches.values()), text)
+
+
+def _most_telling(matches: list[Match], text: str) -> list[Match]:
+    """Where a payload gives a provider's error and its status too ("status": "Rejected"
+    with "code": 408), the error says more: the status goes; so does a
+    status group (Infobip's UNDELIVERABLE) beside a status of its own. A "no error" code (0,
+    000) says nothing worth a card beside another."""
+    if len(matches) < 2:
+        return matches
+    kept = [m for m in matches if not (m.code.isdigit() and not int(m.code))] or matches
+
+    errors = [m for m in kept if m.entry.category != "status"]
+
+    def explained(status: Match) -> bool:
+        """An error of the same provider on its line, or (outside a table) near it."""
+        line = text.count("\n", 0, status.span[0])
+        tabled = evidence.column_header(text, *status.span) is not None
+        return any(
+            e.provider == status.provider
+            and (
+                text.count("\n", 0, e.span[0]) == line
+                or (not tabled and abs(e.span[0] - status.span[0]) <= PAYLOAD_REACH)
+            )
+            and (
+                text[e.span[0] : e.span[1]].isdigit() or _fields_between(text, e.span, status.span)
+            )
+            for e in errors
+        )
+
+    kept = [m for m in kept if not (m.entry.category == "status" and explained(m))]
+    statuses = {m.provider for m in kept if m.scope == "status"}
+    return [m for m in kept if not (m.scope == "status_group" and m.provider in statuses)]
+
+
+def _fields_between(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two finds are fields of one payload ('"status":…,"error":…', 'status=… error=…'),
+    not two things a sentence tells of ("EC_CALL_BARRED, then REJECTD")."""
+    between = text[min(a[1], b[1]) : max(a[0], b[0])]
+    return any(mark in between for mark in '"=;,|\t')
+
+
+_QUOTES = frozenset(['"', "'", "`", "«", "»", "“", "”", "‘", "’", "\u00a0"])
+
+
+def _worded_statuses(
+    catalog: Catalog,
+) -> dict[str, tuple[re.Pattern[str], dict[str, tuple[Entry, ...]]]]:
+    """Per provider, its statuses and errors written as words (not symbolic names, not
+    numbers), and one search for them in any case."""
+    by_provider: dict[str, dict[str, list[Entry]]] = {}
+    for entry in catalog:
+        if entry.code.isdigit():
+            continue  # a numbered error's aliases are our words for it, not what systems print
+        for name in dict.fromkeys((entry.code, *entry.aliases)):
+            if is_symbolic(name) or len(name) < 2 or "_" in name:
+                continue
+            by_provider.setdefault(entry.provider, {}).setdefault(name.casefold(), []).append(entry)
+    return {
+        provider: (
+            re.compile(alternation(sorted(names)), re.IGNORECASE),
+            {name: tuple(entries) for name, entries in names.items()},
+        )
+        for provider, names in by_provider.items()
+    }
+
+
+def _telling_words(catalog: Catalog) -> dict[tuple[str, str, str | None], frozenset[str]]:
+    """Per entry, the words of its title and aliases that tell it apart: five letters or more,
+    and in few titles (the 2% most common, "message", "number", "delivery", say nothing)."""
+    counts: dict[str, int] = {}
+    per_entry: dict[tuple[str, str, str | None], set[str]] = {}
+    for entry in catalog:
+        found = {
+            w.lower()
+            for text in (entry.title, *entry.aliases)
+            for w in _TITLE_WORD.findall(text)
+            if len(w) >= 5
+        }
+        per_entry[entry.key] = found
+        for word in found:
+            counts[word] = counts.get(word, 0) + 1
+    common = max(3, len(per_entry) // 50)
+    return {
+        key: frozenset(w for w in found if counts[w] <= common) for key, found in per_entry.items()
+    }
+
+
+class _Line:
+    """One line of a message and what it says as a whole, each worked out once if asked."""
+
+    def __init__(self, masked: str, start: int) -> None:
+        self.masked = masked
+        self.start = start
+        end = masked.find("\n", start)
+        self.end = end if end >= 0 else len(masked)
+        self.text = masked[start : self.end]
+        self._shell: bool | None = None
+        self._figures: bool | None = None
+        self._columns: evidence.Columns | bool | None = False
+
+    @property
+    def shell(self) -> bool:
+        if self._shell is None:
+            self._shell = evidence.in_shell_command(self.text)
+        return self._shell
+
+    def figures(self, is_code) -> bool:  # type: ignore[no-untyped-def]
+        if self._figures is None:
+            self._figures = evidence.row_of_figures(self.text, is_code)
+        return self._figures
+
+    @property
+    def columns(self) -> evidence.Columns | None:
+        if self._columns is False:
+            self._columns = evidence.table_columns(self.masked, self.start, self.end)
+        return self._columns  # type: ignore[return-value]
+
+
+class _Seen:
+    """What a message says as a whole, worked out once, when a number first asks."""
+
+    def __init__(self, masked: str) -> None:
+        self.masked = masked
+        self._zips: bool | None = None
+        self._towns: int | None = None
+        self._lines: dict[int, _Line] = {}
+        self._breaks: list[int] | None = None
+
+    def line(self, i: int) -> _Line:
+        if self._breaks is None:
+            self._breaks = [m.start() for m in _BREAK.finditer(self.masked)]
+        before = bisect_right(self._breaks, i - 1)
+        start = self._breaks[before - 1] + 1 if before else 0
+        if (held := self._lines.get(start)) is None:
+            held = self._lines[start] = _Line(self.masked, start)
+        return held
+
+    @property
+    def zips(self) -> bool:
+        if self._zips is None:
+            self._zips = evidence.talks_of_zips(self.masked)
+        return self._zips
+
+    def towns(self, not_a_town) -> int:  # type: ignore[no-untyped-def]
+        """How many five-digit numbers stand beside a town."""
+        if self._towns is None:
+            self._towns = sum(
+                1
+                for m in _FIVE_DIGITS.finditer(self.masked)
+                if evidence.town_beside(self.masked, m.start(), m.end(), not_a_town)
+            )
+        return self._towns
 
 
 def _line_start(text: str, i: int) -> int:
@@ -264,4 +608,4 @@ def detect(
 def might_hold_a_code(text: str) -> bool:
     """False for a text no channel's settings could find a code in: the few fast searches
     alone, so most chatter costs no settings read and no database work."""
-    return default_detector().index.worth_a_look(text, small_codes=True)
+    return default_detector().worth_a_look(text, any_channel=True)

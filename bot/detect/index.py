@@ -17,6 +17,7 @@ from bot.providers import CAMEL_PARTS, ProviderWords, provider_words
 LONG_CODE = 5  # digits: a number this long can stand alone; shorter ones need their provider
 
 _IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*")
+_KEBAB = re.compile(r"[a-z]+(?:-[a-z0-9]+){2,}")  # three words or more: no English compound
 _DOCS_HOST = re.compile(r"^https?://(?:www\.)?([^/]+)/", re.IGNORECASE)
 
 
@@ -44,8 +45,11 @@ def alternation(words: Iterable[str]) -> str:
 
 def is_symbolic(name: str) -> bool:
     """A name a system prints, not a phrase: EC_CALL_BARRED, REJECTD, RecipientBlocked,
-    Insufficient_funds. Lower-case words ("ko", "waiting") and our own snake_case spellings of
-    titles (Telnyx "not_routable") are not."""
+    Insufficient_funds, and Bandwidth's kebab-case descriptions (rejected-forbidden-from-number).
+    Lower-case words ("ko", "waiting") and our own snake_case spellings of titles (Telnyx
+    "not_routable") are not."""
+    if _KEBAB.fullmatch(name):
+        return True
     if not _IDENTIFIER.fullmatch(name) or name.isdigit():
         return False
     if name.isalpha() and name[0].isupper() and name[1:].islower():

@@ -29,10 +29,12 @@ _URL_HOST = re.compile(r"^(?:[a-z]+://)?(?:www\.)?([^/:?#]+)", re.IGNORECASE)
 _PHONES = (
     # (404) 300-0712, 470.330.0320, 1-833-300-0700, 404 300 0712
     re.compile(r"(?<![\w.+-])(?:1[ .-])?(?:\(\d{3}\) ?|\d{3}[ .-]?)\d{3}[ .-]\d{4}(?![\w-])"),
-    # 06 12 34 56 78
-    re.compile(r"(?<![\w.])0\d(?:[ .]\d\d){4}(?!\w)"),
+    # 06 12 34 56 78, and masked: 06 12 xx xx 87, 06 •• •• •• 91
+    re.compile(r"(?<![\w.])0\d(?:[ .](?:\d\d|xx|XX|••|\*\*)){4}(?!\w)"),
     re.compile(r"\btel:\+?[\d().-]+", re.IGNORECASE),
 )
+# A number with some digits hidden: +33 6•• •• •• 12, +1555•••0142, 4477009•••21.
+_MASKED_PHONE = re.compile(r"\+?\d[\d ]{0,12}[•*]{2,}[\d•* ]{0,12}\d")
 _INTERNATIONAL = re.compile(r"\+\d")
 _PHONE_GROUP = re.compile(r"[ .-]?\(?(\d{1,5})\)?")
 
@@ -74,6 +76,8 @@ def in_phone_number(text: str, start: int, end: int) -> bool:
     spans = [m.span() for pattern in _PHONES for m in pattern.finditer(window)]
     if "+" in window:
         spans += _international(window)
+    if "•" in window or "*" in window:
+        spans += [m.span() for m in _MASKED_PHONE.finditer(window)]
     return any(a <= start - low and end - low <= b for a, b in spans)
 
 

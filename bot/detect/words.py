@@ -16,7 +16,7 @@ ERROR_WORDS = words(
     """
     error errors err errs errno erreur erreurs code codes codeerreur errorcode errorcodes errcode
     errorid errid errorno errornumber errnum failurecode failcode reasoncode dlrerror
-    statusid smserrorcode twilioerror twilioerrorcode
+    statusid smserrorcode twilioerror twilioerrorcode reason reasons raison motif errcd
     """
 )
 # Keys that end like this are error fields too ("sms_error_code", "TelnyxError").
@@ -27,7 +27,8 @@ OTHER_CODES = words(
     """
     promo zip area country short postal post status http response verification discount coupon
     otp access confirmation security invite referral gift activation pin login auth qr bar source
-    dial sort swift tracking voucher reference redeem redemption
+    dial sort swift tracking voucher reference redeem redemption your my our their one time
+    verify login mfa 2fa
     """
 )
 
@@ -48,11 +49,14 @@ OTHER_THINGS = words(
     usd eur gbp cad aud v balance budget cost costs price spend spent revenue amount fee fees
     timeout ttl delay interval threshold size length count max min
     node nodejs python ruby java php perl golang dotnet ios android chrome firefox safari
+    view dashboard monitor alarm batch conversation contact campaign campaignid badge tag image
+    container template workspace cohort worker commande commandes facture factures dossier
+    colis agence magasin boutique sub dlvrd
     """
 )
 
 # Words that only qualify the next word ("order no. 30007", "error number 30007").
-QUALIFIERS = words("no nr num number numbers id in")
+QUALIFIERS = words("no nr num number numbers id in n nº un une le la les du des de d l")
 
 # Approximate amounts: "roughly 30003 undelivered", "over 40010".
 QUANTIFIERS = words(
@@ -70,25 +74,27 @@ COUNTED = words(
     """
     text texts message messages msg msgs sms smses mms sends contacts contact users customers
     clients people persons recipients numbers subscribers subs members records rows leads times
-    seconds secs sec ms minutes mins hours hrs days weeks months years bytes kb mb gb chars
+    seconds secs sec ms minutes mins min hours hrs days weeks months years bytes kb mb gb chars
     characters segments credits dollars usd eur euros bucks cents calls requests reqs events
     emails opens clicks views visits signups optins optouts replies orders tickets units items
     steps feet ft lines words pages files points pts votes followers downloads installs devices
     accounts invoices attempts campaigns people's subscriptions deliveries undelivered reminders
     notifications alerts blasts broadcasts registrations conversations threads responses total
-    overall unread
+    overall unread confirmations otps codes parts optin optout outbound inbound numéros numeros
+    destinataires envois jours heures secondes mois ans crédits credit fois contacts personnes
+    fiches lignes utilisateurs abonnés abonnes clients
     """
 )
 # Words that may stand between a number and what it counts: "30007 new signups".
 COUNT_ADJECTIVES = words(
     """
     new unread unique active inactive total more extra additional outbound inbound queued pending
-    scheduled delivered undelivered failed successful unsent opted
+    scheduled delivered undelivered failed successful unsent opted test free sent
     """
 )
 
 # After a small number these count things too: "smspartner returned 2 errors".
-COUNTED_SMALL = words("errors failures fails issues problems more of out x")
+COUNTED_SMALL = words("errors failures fails issues problems more of out x échec échecs erreurs")
 
 # After a five-digit number, what it numbers: "the 30005 area", "the 30410 ticket".
 THINGS_AFTER = words(
@@ -103,8 +109,11 @@ THINGS_AFTER = words(
 ANSWER_VERBS = words(
     """
     says said say returns returned return returning gives gave give giving answers answered
-    throws threw responds responded replies replied with w got gets getting hit hits seeing see
-    shows showed
+    throws threw responds responded responding respond replies replied with w got gets getting
+    get hit hits seeing see sees saw seen shows showed
+    renvoie renvoient renvoyé renvoye retourne retournent retourné retourne répond repond
+    répondent repondent affiche affichent donne sort crache cracher reçoit recoit reçu recu
+    obtient obtenu remonte indique tombe tombent
     """
 )
 
@@ -170,5 +179,40 @@ STREET_WORDS = words(
     """
     st street rd road ave avenue blvd boulevard dr drive ln lane way pkwy parkway hwy ct court pl
     place cir circle ter terrace
+    """
+)
+# Keys whose value can be an error code at some provider (Vonage's "status": "29"): neither a
+# code nor something else by their name alone.
+STATUS_KEYS = words("status statuscode state result resultcode dlrstatus statut etat value")
+# "<name>_code" keys that are not error codes: "network-code", "country_code".
+NOT_ERROR_CODE_KEYS = words(
+    "network currency lang language locale region state mcc mnc carrier iso product campaign brand"
+    " event short"
+)
+# A number right after one of these is a process id or a port: "kill 30011", "ngrok http 30007".
+PROCESS_WORDS = words("kill pkill renice strace")
+PORT_WORDS = words("listen listens listening bind binds bound ngrok lsof grpc expose publish")
+# "near 30033", "à Alès 30100": a place's ZIP code.
+PLACE_WORDS = words("near nearby")
+# French street words, which come before the street's name ("4 rue Taisson, 30100 Alès").
+RUES = words("rue chemin quai allée allee impasse avenue boulevard bd av route cours place square")
+# AP-style state abbreviations, written with a period ("Bardstown, Ky. 40004").
+AP_STATES = words(
+    """
+    ala ariz ark calif colo conn del fla ga ill ind kan kans ky la md mass mich minn miss mo mont
+    neb nebr nev okla ore pa tenn tex vt va wash wis wisc wyo
+    """
+)
+# Words in a message that make its five-digit numbers ZIP codes unless something says error.
+ZIP_TALK = words(
+    """
+    zip zips zipcode zipcodes postal postcode postcodes territory territories postaux
+    """
+)
+# Mobile carriers: "Verizon 30007, T-Mobile 30008" are codes per carrier, not towns and ZIPs.
+CARRIERS = words(
+    """
+    verizon att at&t tmobile t-mobile sprint uscellular cricket metropcs boost vodafone orange
+    free sfr bouygues o2 ee three telstra optus jio airtel rogers bell telus movistar claro tim
     """
 )
