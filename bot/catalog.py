@@ -170,6 +170,7 @@ class Network:
     code_url: str | None = None  # its page for one code: "https://…/{code}"
     sends_through: str | None = None  # the provider whose network carries its messages
     platforms: tuple[str, ...] = ()  # products with no file of their own that send through it
+    formerly: tuple[str, ...] = ()  # names the provider had before ("Nexmo")
 
     def page_for(self, code: str) -> str | None:
         return self.code_url.replace("{code}", code) if self.code_url else None
@@ -210,9 +211,14 @@ class Catalog:
             chain.append(through)
         return tuple(chain)
 
-    def platform_names(self) -> dict[str, tuple[str, ...]]:
-        """slug -> the names of products that send through it without a file of their own."""
-        return {p: n.platforms for p, n in self.networks.items() if n.platforms}
+    def other_names(self) -> dict[str, tuple[str, ...]]:
+        """slug -> other names that stand for it in a message: products that send through it
+        without a file of their own, and names it had before."""
+        return {
+            p: n.platforms + n.formerly
+            for p, n in self.networks.items()
+            if n.platforms or n.formerly
+        }
 
     def message_id_shape(self, provider: str) -> MessageIdShape:
         """The provider's message id shape from its file, or ANY_MESSAGE_ID when it gives none."""
@@ -564,6 +570,7 @@ def load_catalog(
                     code_url=doc.get("code_url"),
                     sends_through=doc.get("sends_through"),
                     platforms=tuple(doc.get("platforms", ())),
+                    formerly=tuple(doc.get("formerly", ())),
                 )
             provider_team = team or f"{provider_name} support"
             for i, raw in enumerate(doc["entries"], start=1):

@@ -223,7 +223,7 @@ class Lookup:
         self._phrase_postings = phrase_postings
         self._vocabulary = list(postings)
         self._rarity = {w: math.log(len(self.entries) / len(e)) for w, e in postings.items()}
-        self._providers = provider_words(catalog.providers, catalog.platform_names())
+        self._providers = provider_words(catalog.providers, catalog.other_names())
 
     def parse(self, query: str) -> tuple[str | None, str]:
         """Split a query into (provider named in it, what to look for)."""

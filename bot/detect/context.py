@@ -14,8 +14,10 @@ from bot.detect.words import (
     ANSWER_VERBS,
     AP_STATES,
     COUNT_ADJECTIVES,
+    COUNT_WORDS,
     COUNTED,
     COUNTED_SMALL,
+    DAY_WORDS,
     ERROR_SUFFIXES,
     ERROR_WORDS,
     HTTP_PHRASES,
@@ -24,6 +26,7 @@ from bot.detect.words import (
     OTHER_THINGS,
     PLACE_WORDS,
     PORT_WORDS,
+    PREPOSITIONS,
     PROCESS_WORDS,
     QUALIFIERS,
     QUANTIFIERS,
@@ -44,7 +47,7 @@ LEFT_WORDS = 6  # how far back on the line a number's context reaches, in words
 _MONEY = "$€£¥"
 NEAR = 24  # characters before a number that its punctuation is read from
 
-_WORD = re.compile(r"[A-Za-zÀ-ÿ0-9](?:[A-Za-zÀ-ÿ0-9_.'-]*[A-Za-zÀ-ÿ0-9])?")
+_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ0-9](?:[A-Za-zÀ-ÖØ-öø-ÿ0-9_.'-]*[A-Za-zÀ-ÖØ-öø-ÿ0-9])?")
 _CONNECTOR = re.compile(
     r"s?(?:[\s,;/&+*`'\"()\[\]|-]|&amp;|\bx\d+\b|\b(?:and|or|vs|versus|then|plus|nor)\b|\.(?=\s))*"
 )
@@ -80,8 +83,10 @@ _SHORT_CODE_AFTER = re.compile(r"\s*(?:short[\s-]?codes?|shortcodes?|SC)\b", re.
 _LEADING_DIGITS = re.compile(r"\d+")
 _STATE_AFTER = re.compile(r",\s*([A-Z]{2})\b")
 _RANGE = re.compile(r"\s*(?:to|through|thru|-|–)\s*\d{5}\s+([A-Za-z]+)")
+_SPAN = re.compile(r"\s*(?:through|thru|à|-|–)\s*(\d{5})(?!\d)")  # "60601 thru 60699"
 _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
+_FILE = re.compile(r"[\w-]+\.(?:csv|tsv|txt|log|json|xml|gz)$", re.IGNORECASE)
 _DONE = frozenset(["sent", "delivered", "received", "processed", "envoyés", "envoyes", "reçus"])
 
 
@@ -148,6 +153,8 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         return Verdict(OTHER, "part of a word")
     if after and after in "-–.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
         return Verdict(OTHER, "part of a longer number or identifier")
+    if after == "/" and text[end + 1 : end + 4].lower() in ("tcp", "udp"):
+        return Verdict(OTHER, "a port")  # "30005/TCP"
     if after == "/" and after2.isdigit():
         following = _LEADING_DIGITS.match(text, end + 1)
         if not (following and is_code(following.group(0))):
@@ -236,6 +243,9 @@ def _left_words(
         return Verdict(CODE, f"code after '{word}'", provider=provider)
     if n in ("code", "codes") and previous in OTHER_CODES:
         return Verdict(OTHER, f"a {previous} code")
+    before_previous = norm(words[i - 2].group(0)) if i > 1 else ""
+    if n in OTHER_CODES and previous in ("de", "d") and before_previous == "code":
+        return Verdict(OTHER, f"a code de {word}")  # "Votre code de connexion : 40310"
     if n == "code" and previous == "error":
         return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
     if _error_word(n):
@@ -250,6 +260,10 @@ def _left_words(
             return Verdict(CODE, "code after an error label", firm=True)  # "errors this sprint:"
         return Verdict(OTHER, f"a {word} number")
     recent = {norm(w.group(0)) for w in words[max(0, i - 2) : i + 1]}
+    if recent & COUNT_WORDS:
+        return Verdict(OTHER, "a count")  # "queue depth hit 40318", "count is at 30034"
+    if n in DAY_WORDS:
+        return Verdict(OTHER, "a day's figure")  # "mon 21612, tue 22109"
     if recent & PROCESS_WORDS:
         return Verdict(OTHER, "a process id")
     if recent & PORT_WORDS:
@@ -320,7 +334,9 @@ def _is_zip_place(words: list[re.Match[str]], i: int) -> bool:
     return False
 
 
-def right(rest: str, small: bool, width: int = 5) -> Verdict:
+def right(
+    rest: str, small: bool, width: int = 5, is_code: Callable[[str], bool] = lambda _: True
+) -> Verdict:
     """The words after the number on its line (`rest` starts right after the number), which
     has `width` digits."""
     if _ARROW.match(rest):
@@ -343,18 +359,34 @@ def right(rest: str, small: bool, width: int = 5) -> Verdict:
         return Verdict(OTHER, "a short code")
     if not small and (state := _STATE_AFTER.match(rest)) and state.group(1) in STATE_ABBREVIATIONS:
         return Verdict(OTHER, "a ZIP code")  # "30003, GA"
+    if not small and (span := _SPAN.match(rest)) and not is_code(span.group(1)):
+        return Verdict(OTHER, "the start of a range")
     if not small and (span := _RANGE.match(rest)) and norm(span.group(1)) in THINGS_AFTER:
         return Verdict(OTHER, f"a range of {span.group(1)} numbers")  # "30003 to 30007 area codes"
     m = _WORD.search(rest, 0, 40)
     if not m or rest[: m.start()].strip(" *_`'\")+"):
         return Verdict(UNSURE, "")
     n = norm(m.group(0))
+    if _FILE.match(m.group(0)) and rest[: m.start()].strip() == "":
+        return Verdict(OTHER, f"the size of {m.group(0)}")  # `wc -l`: "30024 failed_numbers.csv"
+    if width == 4 and n == "on":
+        return Verdict(CODE, "a code on something")  # "4773 on every number in the pool"
     if n in COUNT_ADJECTIVES and (following := _WORD.match(rest, m.end() + 1)):
         counted = norm(following.group(0))  # "30007 new signups"
         if rest[m.end() : following.start()] == " " and counted in COUNTED:
             return Verdict(OTHER, f"a count of {following.group(0)}")
     if n in COUNTED or (small and width < 4 and n in COUNTED_SMALL):
         return Verdict(OTHER, f"a count of {m.group(0)}")
+    second = _WORD.match(rest, m.end() + 1)
+    if (
+        second
+        and rest[m.end() : second.start()] == " "
+        and n.isalpha()
+        and n not in PREPOSITIONS
+        and not _error_word(n)
+        and norm(second.group(0)) in COUNTED
+    ):
+        return Verdict(OTHER, f"a count of {second.group(0)}")  # "30005 reminder messages"
     if n in _DONE and re.match(r"[\s,.;:)!]|$", rest[m.end() : m.end() + 1]):
         return Verdict(OTHER, f"a count of messages {m.group(0)}")  # "twilio 30034 sent,"
     if not small and n in THINGS_AFTER:

@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from urllib.parse import unquote_plus
 
 from bot.catalog import Catalog, Entry, default_catalog
@@ -30,8 +30,12 @@ _DIGITS = re.compile(r"[0-9]+")
 _BREAK = re.compile("\n")
 _PERCENT = re.compile("%[0-9A-Fa-f]{2}")
 _MULTIPLIER = re.compile(r"(?<![A-Za-z])[x×]\s?$")
+_COUNT_TIMES = re.compile(
+    r"(?<![\d ])\d{5}\s?[x×]\s?$"
+)  # "30005 x " before: a code, then how often
+_GLUED_ERROR = re.compile(r"(?i)(?<![a-z])(?:error|err|erreur)$")
 _FIVE_DIGITS = re.compile(r"(?<![\w.])\d{5}(?![\w.])")
-_TITLE_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+_TITLE_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+")
 LINE_REACH = 100  # characters of a line looked at on each side of a find
 PAYLOAD_REACH = 200  # characters: a status this near an error is in the same payload
 
@@ -64,9 +68,11 @@ class Detector:
         self._telling = _telling_words(catalog)
         self._worded = _worded_statuses(catalog)
         # Lower-case text any spelling of those providers has: one search before a full scan.
+        other_names = catalog.other_names()
         hints = {
-            max(CAMEL_PARTS.split(catalog.providers[slug]), key=len).lower()
+            max(CAMEL_PARTS.split(name), key=len).lower()
             for slug in self._worded
+            for name in (catalog.providers[slug], *other_names.get(slug, ()))
         } | set(self._worded)
         self._worded_hint = re.compile(alternation(sorted(hints)))
         self._hint_scan = re.compile(alternation(sorted(hints | set(self.index.small_hints))))
@@ -194,17 +200,18 @@ class Detector:
             start, end = m.span()
             digits = m.group(0)
             small = len(digits) < LONG_CODE
-            if (
-                len(digits) > LONG_CODE
-                or (small and not small_ok)
-                or start in docs_starts
-                or (start and masked[start - 1].isalpha())
-            ):
+            glued = bool(start) and masked[start - 1].isalpha()
+            if glued and not _GLUED_ERROR.search(masked, max(0, start - 8), start):
+                continue  # inside a word or an id, unless the word is "error": "error30003"
+            if len(digits) > LONG_CODE or (small and not small_ok) or start in docs_starts:
                 continue
-            if _MULTIPLIER.search(masked, max(0, start - 3), start):
+            if _MULTIPLIER.search(masked, max(0, start - 3), start) and not (
+                digits in index.numbers and not _COUNT_TIMES.search(masked, 0, start)
+            ):
                 continue  # "4720 x 312": how often the code before it came, not a number to judge
             verdict = self._judge(masked, start, end, small, previous)
-            previous = (end, verdict)
+            if verdict.reason != "part of a word":  # the 8 of "8x8" starts no list
+                previous = (end, verdict)
             entries = index.numbers.get(digits)
             if not entries or verdict.kind == OTHER:
                 meant[digits] = meant.get(digits) or verdict.kind == OTHER
@@ -247,7 +254,7 @@ class Detector:
             rest = rest[1:]  # "30007s"
         number = masked[start:end]
         before = context.left(masked[line_start:start], small, self.index.provider_of, number)
-        after = context.right(rest, small, end - start)
+        after = context.right(rest, small, end - start, self.index.numbers.__contains__)
         if before.kind == OTHER:
             return before
         if after.kind == OTHER and (not before.firm or after.reason == "an HTTP status"):
@@ -282,17 +289,25 @@ class Detector:
         if line.shell:
             return Verdict(OTHER, "part of a shell command")
         sentence = evidence.sentence_at(masked, start, end)
-        if evidence.talks_of_short_codes(sentence):
+        if evidence.talks_of_short_codes(sentence) or line.short_codes:
             return Verdict(OTHER, "a short code")
+        if not small and verdict.kind == CODE and seen.towns(self._not_a_town) >= 2:
+            town = evidence.town_beside(masked, start, end, self._not_a_town)
+            if town:
+                return Verdict(OTHER, f"the ZIP code of {town[0]}, one of several towns")
         if verdict.kind == UNSURE and not small:
             if seen.zips:
                 return Verdict(OTHER, "a ZIP code: the message is about ZIP codes")
             if line.figures(self.index.numbers.__contains__):
                 return Verdict(OTHER, "one of a row of figures")
             town = evidence.town_beside(masked, start, end, self._not_a_town)
-            if town and (town[1] or seen.towns(self._not_a_town) >= 2):
+            if town and (town[1] or town[2] or seen.towns(self._not_a_town) >= 2):
                 return Verdict(OTHER, f"the ZIP code of {town[0]}")
-        if small and verdict.kind == UNSURE and evidence.has_trouble(sentence):
+        if (
+            small
+            and verdict.kind == UNSURE
+            and (evidence.has_trouble(sentence) or evidence.has_trouble(line.text))
+        ):
             named = {self.index.provider_of(m.group(0)) for m in self._provider_words(sentence)}
             if named & small_ok or (not named and small_ok):
                 return Verdict(CODE, "code in a sentence about a failure at its provider")
@@ -499,26 +514,28 @@ class _Line:
         end = masked.find("\n", start)
         self.end = end if end >= 0 else len(masked)
         self.text = masked[start : self.end]
-        self._shell: bool | None = None
         self._figures: bool | None = None
-        self._columns: evidence.Columns | bool | None = False
 
-    @property
+    @cached_property
     def shell(self) -> bool:
-        if self._shell is None:
-            self._shell = evidence.in_shell_command(self.text)
-        return self._shell
+        return evidence.in_shell_command(self.text)
+
+    @cached_property
+    def short_codes(self) -> bool:
+        return evidence.talks_of_short_codes(self.text)
+
+    @cached_property
+    def trouble(self) -> bool:
+        return evidence.has_trouble(self.text)
+
+    @cached_property
+    def columns(self) -> evidence.Columns | None:
+        return evidence.table_columns(self.masked, self.start, self.end)
 
     def figures(self, is_code) -> bool:  # type: ignore[no-untyped-def]
         if self._figures is None:
             self._figures = evidence.row_of_figures(self.text, is_code)
         return self._figures
-
-    @property
-    def columns(self) -> evidence.Columns | None:
-        if self._columns is False:
-            self._columns = evidence.table_columns(self.masked, self.start, self.end)
-        return self._columns  # type: ignore[return-value]
 
 
 class _Seen:

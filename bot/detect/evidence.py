@@ -19,9 +19,14 @@ from bot.detect.words import CARRIERS, ERROR_WORDS, ZIP_TALK
 _FAILURE_WORDS = ERROR_WORDS - {"code", "codes"}
 SENTENCE_REACH = 300  # characters looked at on each side for a sentence's end
 _SENTENCE_END = re.compile(r"[.?!;\n]")
-_SHORT_CODE = re.compile(r"\bshort[\s-]?codes?\b|\bshortcodes?\b|\bcodes? courts?\b", re.I)
+_SHORT_CODE = re.compile(
+    r"\bshort[\s-]?codes?\b|\bshortcodes?\b|\bcodes? courts?\b|\bnum[ée]ros? courts?\b"
+    r"|\b(?:5|five|6|six)[\s-]digit (?:code|number)s?\b",
+    re.I,
+)
 _TROUBLE = re.compile(
     r"\b(?:err\w*|fail\w*|échec\w*|echec\w*|reject\w*|rejet\w*|block\w*|bloqu\w*|undeliver\w*"
+    r"|retr(?:y|ies|ying)"
     r"|not delivered|non délivré|refus\w*|dlrs?|receipts?|reports?|status|statut|codes?|reason"
     r"|raison)\b",
     re.I,
@@ -29,14 +34,18 @@ _TROUBLE = re.compile(
 _ZIP_TALK = re.compile(
     r"\b(?:" + "|".join(sorted(ZIP_TALK)) + r")\b|\bzip[\s-]codes?\b|\bcodes? postaux?\b", re.I
 )
-_TOWN_BEFORE = re.compile(r"([A-ZÀ-Ý][\w'’À-ÿ-]+)(\s*\(\s*|\s+)$")
-_TOWN_AFTER = re.compile(r"(\s*[()]?\s*)([A-ZÀ-Ý][\w'’À-ÿ-]+)")
-_HEADER_CELL = re.compile(r"[A-Za-zÀ-ÿ_][\w .#%/()-]*")  # "errorCode", "Error Code", "n", "%CPU"
-_SHELL = re.compile(r"^\s*(?:\$|>>>) |\|\s*grep\b|\bgrep -|\b(?:kill|lsof|netstat|ss -)\b")
+_TOWN_BEFORE = re.compile(r"([A-ZÀ-ÖØ-Ý][\w'’À-ÖØ-öø-ÿ-]+)(\.?,?\s*\(\s*|\.?,?\s+)$")
+_PLACE_LEAD = re.compile(r"(?i)(?:^|\s)(?:à|a|de|d'|in|at|near|from|to|vers|depuis)\s*$")
+_TOWN_AFTER = re.compile(r"(\s*[()]?\s*)([A-ZÀ-ÖØ-Ý][\w'’À-ÖØ-öø-ÿ-]+)")
+# A header cell: "errorCode", "Error Code", "n", "%CPU".
+_HEADER_CELL = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ_%][\w .#%/()-]*")
+_SHELL = re.compile(
+    r"^\s*(?:\$|>>>) |\|\s*grep\b|\bgrep -|\b(?:kill|lsof|netstat|ss -)\b"
+    r"|\b(?:nc|ncat|telnet) -|`(?:nc|telnet|curl|redis-cli) "
+)
 _BODY = re.compile(
     r"""\b(?:body|Body|sms_body|message_body|short_message)["']?\s*[:=]\s*["'][^"'\n]*$"""
 )
-_CELL_SPLIT = re.compile(r"\s*\|\s*|\s*\t\s*|\s*;\s*|\s*,\s*")
 _FIELD_WIDTH = re.compile(r"\S+(?: \S+)*")  # a fixed-width column's cell: words one space apart
 _FIGURE = re.compile(r"-?\d+(?:[.,]\d+)?%?")
 _RULE = re.compile(r"^[\s|:+-]*$")  # a markdown table's |---|---| line
@@ -72,17 +81,20 @@ def has_trouble(sentence: str) -> bool:
 
 def town_beside(
     text: str, start: int, end: int, is_word: Callable[[str], bool]
-) -> tuple[str, bool] | None:
+) -> tuple[str, bool, bool] | None:
     """The town written right before or after a five-digit number ("Betterton 21610",
-    "40320 Geaune", "Dax (40100)"), and whether a parenthesis joins them; or None. `is_word`
-    says a word is something other than a place: a provider, an error or a title word."""
-    line_start = text.rfind("\n", max(0, start - 40), start) + 1
+    "40320 Geaune", "Dax (40100)"), whether a parenthesis joins them, and whether a
+    preposition of place leads in ("à Alès 30100", "in Decatur 30030"); or None. `is_word` says
+    a word is something other than a place: a provider, an error or a title word."""
+    line_start = text.rfind("\n", max(0, start - 60), start) + 1
     before = _TOWN_BEFORE.search(text, max(line_start, start - 40), start)
     if before and _town(before.group(1), is_word):
-        return before.group(1), "(" in before.group(2)
+        led = _PLACE_LEAD.search(text, max(line_start, before.start() - 8), before.start())
+        return before.group(1), "(" in before.group(2), led is not None
     after = _TOWN_AFTER.match(text, end)
     if after and _town(after.group(2), is_word):
-        return after.group(2), "(" in text[max(0, start - 2) : start] or "(" in after.group(1)
+        paren = "(" in text[max(0, start - 2) : start] or "(" in after.group(1)
+        return after.group(2), paren, False
     return None
 
 
@@ -104,8 +116,9 @@ def in_message_body(line_before: str) -> bool:
 
 
 def row_of_figures(line: str, is_code: Callable[[str], bool]) -> bool:
-    """A line of four or more figures, most of them no code: a `ps` row, a stats line."""
-    figures = [t for t in line.split() if _FIGURE.fullmatch(t)]
+    """A line of four or more figures, most of them no code: a `ps` row, a stats line, a list
+    of ZIP codes with a few that happen to be codes."""
+    figures = [t for t in (w.strip(",;()[]") for w in line.split()) if _FIGURE.fullmatch(t)]
     if len(figures) < 4:
         return False
     return sum(1 for t in figures if is_code(t)) * 2 < len(figures)

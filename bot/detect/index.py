@@ -132,7 +132,9 @@ def build_index(catalog: Catalog) -> Index:
     small_codes = [c for c in numbers if len(c) < LONG_CODE]
     exact = [n for n in names if "_" not in n]
     small_names = {p: catalog.providers[p] for p in sorted(small)}
-    hints = {max(CAMEL_PARTS.split(name), key=len).lower() for name in small_names.values()}
+    other_names = catalog.other_names()
+    named_as = [name for p in small_names for name in (small_names[p], *other_names.get(p, ()))]
+    hints = {max(CAMEL_PARTS.split(name), key=len).lower() for name in named_as}
     hints |= {slug for slug in small_names if not any(h in slug for h in hints)}
     return Index(
         catalog=catalog,
@@ -143,11 +145,11 @@ def build_index(catalog: Catalog) -> Index:
         # A host only one provider documents on: a code at the end of a link there is its code.
         docs_hosts={h: next(iter(p)) for h, p in docs_hosts.items() if len(p) == 1},
         provider_codes={k: frozenset(v) for k, v in provider_codes.items()},
-        providers=provider_words(catalog.providers, catalog.platform_names()),
+        providers=provider_words(catalog.providers, catalog.other_names()),
         long_scan=re.compile(rf"(?:{alternation(long_codes)})(?![0-9])"),
         name_scan=re.compile(alternation(exact)),
         folded_scan=re.compile(alternation(folded), re.IGNORECASE),
-        small_words=provider_words(small_names).pattern,
+        small_words=provider_words(small_names, other_names).pattern,
         small_hints=tuple(sorted(hints)),
         small_hint_scan=re.compile(alternation(sorted(hints)) or "(?!)"),
         small_scan=re.compile(rf"(?:{alternation(small_codes)})(?![0-9])"),

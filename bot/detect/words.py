@@ -28,7 +28,7 @@ OTHER_CODES = words(
     promo zip area country short postal post status http response verification discount coupon
     otp access confirmation security invite referral gift activation pin login auth qr bar source
     dial sort swift tracking voucher reference redeem redemption your my our their one time
-    verify login mfa 2fa
+    verify login mfa 2fa connexion vérification sécurité accès acces validation parrainage
     """
 )
 
@@ -51,7 +51,7 @@ OTHER_THINGS = words(
     node nodejs python ruby java php perl golang dotnet ios android chrome firefox safari
     view dashboard monitor alarm batch conversation contact campaign campaignid badge tag image
     container template workspace cohort worker commande commandes facture factures dossier
-    colis agence magasin boutique sub dlvrd
+    colis agence magasin boutique sub dlvrd lot
     """
 )
 
@@ -82,7 +82,7 @@ COUNTED = words(
     notifications alerts blasts broadcasts registrations conversations threads responses total
     overall unread confirmations otps codes parts optin optout outbound inbound numéros numeros
     destinataires envois jours heures secondes mois ans crédits credit fois contacts personnes
-    fiches lignes utilisateurs abonnés abonnes clients
+    fiches lignes utilisateurs abonnés abonnes clients campagnes unsubscribes unsubs
     """
 )
 # Words that may stand between a number and what it counts: "30007 new signups".
@@ -94,13 +94,19 @@ COUNT_ADJECTIVES = words(
 )
 
 # After a small number these count things too: "smspartner returned 2 errors".
-COUNTED_SMALL = words("errors failures fails issues problems more of out x échec échecs erreurs")
+COUNTED_SMALL = words(
+    """
+    errors failures fails issues problems more of out x échec échecs erreurs rejetés rejetes
+    rejeté expiré expirés expires échoués echoues envoyés envoyes délivrés livrés reçus
+    """
+)
 
 # After a five-digit number, what it numbers: "the 30005 area", "the 30410 ticket".
 THINGS_AFTER = words(
     """
     zip zipcode area neighborhood neighbourhood ticket tickets order invoice pr case room store
-    branch account suite apt port pid process build release version sku score rating
+    branch account suite apt port pid process build release version sku score rating location
+    office site warehouse campus agence
     """
 )
 
@@ -113,7 +119,7 @@ ANSWER_VERBS = words(
     get hit hits seeing see sees saw seen shows showed
     renvoie renvoient renvoyé renvoye retourne retournent retourné retourne répond repond
     répondent repondent affiche affichent donne sort crache cracher reçoit recoit reçu recu
-    obtient obtenu remonte indique tombe tombent
+    obtient obtenu remonte indique tombe tombent réponse reponse response
     """
 )
 
@@ -189,9 +195,16 @@ NOT_ERROR_CODE_KEYS = words(
     "network currency lang language locale region state mcc mnc carrier iso product campaign brand"
     " event short"
 )
+# Just before a number, these make it a figure: "queue depth hit 40318", "count is at 30034".
+COUNT_WORDS = words("count counter depth lag backlog tally volume")
+# "mon 21612, tue 22109": a day's figure.
+DAY_WORDS = words("mon tue tues wed thu thur thurs fri sat sun lun mer jeu ven sam dim")
 # A number right after one of these is a process id or a port: "kill 30011", "ngrok http 30007".
 PROCESS_WORDS = words("kill pkill renice strace")
 PORT_WORDS = words("listen listens listening bind binds bound ngrok lsof grpc expose publish")
+# Between a number and a noun, these say the noun is not what the number counts ("30007 on
+# messages").
+PREPOSITIONS = words("on for in at with from to since by of per over via sur pour dans")
 # "near 30033", "à Alès 30100": a place's ZIP code.
 PLACE_WORDS = words("near nearby")
 # French street words, which come before the street's name ("4 rue Taisson, 30100 Alès").
