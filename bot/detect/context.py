@@ -86,6 +86,7 @@ _RANGE = re.compile(r"\s*(?:to|through|thru|-|–)\s*\d{5}\s+([A-Za-z]+)")
 _SPAN = re.compile(r"\s*(?:through|thru|à|-|–)\s*(\d{5})(?!\d)")  # "60601 thru 60699"
 _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
+_LOG_LEVEL = re.compile(r"\b(?:ERROR|Error|error|ERR|FATAL|CRITICAL)\b(?![\"'=:_-])")
 _FILE = re.compile(r"[\w-]+\.(?:csv|tsv|txt|log|json|xml|gz)$", re.IGNORECASE)
 _DONE = frozenset(["sent", "delivered", "received", "processed", "envoyés", "envoyes", "reçus"])
 
@@ -151,6 +152,8 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
     after2 = text[end + 1] if end + 1 < len(text) else ""
     if after.isalpha() and not (after == "s" and not after2.isalnum()):
         return Verdict(OTHER, "part of a word")
+    if after == "s" and re.search(r"\b(?:in|after|every|for|took|dans|après)\s+$", near):
+        return Verdict(OTHER, "a duration in seconds")  # "next run in 21610s"
     if after and after in "-–.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
         return Verdict(OTHER, "part of a longer number or identifier")
     if after == "/" and text[end + 1 : end + 4].lower() in ("tcp", "udp"):
@@ -181,12 +184,22 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         if word and _error_word(norm(word.group(1))):
             return Verdict(CODE, f"error code after '{word.group(1)}'", firm=True)
         return Verdict(OTHER, "part of an identifier")
+    if before == ">" and (tag := re.search(r"<([A-Za-z][\w:.-]*)[^<>]*>$", near)):
+        if _error_word(norm(tag.group(1))):
+            return Verdict(CODE, f"XML element <{tag.group(1)}>", firm=True)
+        return Verdict(OTHER, f"the value of <{tag.group(1)}>")  # <CustomerOrderId>4775<…>
     if before == "#":
         word = re.search(r"([A-Za-z_]+)\W*#$", near)
         if word and _error_word(norm(word.group(1))):
             return Verdict(CODE, f"error code after '{word.group(1)}'", firm=True)
         return Verdict(OTHER, "a ticket or issue number")
     return None
+
+
+def _a_range(rest: str, span: re.Match[str], is_code: Callable[[str], bool]) -> bool:
+    """ "60601 thru 60699", "21601–21699": a span of numbers, not two codes (its end is no
+    code, or it is written with thru/through)."""
+    return not is_code(span.group(1)) or bool(re.match(r"\s*(?:thru|through)\b", rest))
 
 
 def continues_list(text: str, previous_end: int, start: int) -> bool:
@@ -250,7 +263,11 @@ def _left_words(
         return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
     if _error_word(n):
         return Verdict(CODE, _key_reason(word, gap), firm=True)
-    if _VALUE_GAP.fullmatch(gap) and _is_key(word, gap, line, m.start()):
+    if (
+        _VALUE_GAP.fullmatch(gap)
+        and _is_key(word, gap, line, m.start())
+        and not _LOG_LEVEL.search(line, 0, m.start())  # "ERROR onSend: 50453"
+    ):
         if n not in STATUS_KEYS and n not in STATUS_WORDS:
             return Verdict(OTHER, f"the value of {word}")
         if not small:
@@ -262,6 +279,8 @@ def _left_words(
     recent = {norm(w.group(0)) for w in words[max(0, i - 2) : i + 1]}
     if recent & COUNT_WORDS:
         return Verdict(OTHER, "a count")  # "queue depth hit 40318", "count is at 30034"
+    if n in ("thru", "through") and previous.isdigit() and len(previous) == 5:
+        return Verdict(OTHER, "the end of a range")  # "60601 thru 60699"
     if n in DAY_WORDS:
         return Verdict(OTHER, "a day's figure")  # "mon 21612, tue 22109"
     if recent & PROCESS_WORDS:
@@ -291,7 +310,7 @@ def _left_words(
             return Verdict(CODE, f"error code after '{words[i - 1].group(0)} {word}'", firm=True)
         return Verdict(CODE, f"code after '{word}'")
     if n in _COPULAS:
-        earlier = words[max(0, i - 4) : i]
+        earlier = words[max(0, i - 5) : i]
         for k, w in reversed(list(enumerate(earlier))):
             if (
                 norm(w.group(0)) in ("code", "codes")
@@ -339,8 +358,8 @@ def right(
 ) -> Verdict:
     """The words after the number on its line (`rest` starts right after the number), which
     has `width` digits."""
-    if _ARROW.match(rest):
-        return Verdict(CODE, "code before '=>'")
+    if (arrow := _ARROW.match(rest)) and not rest[arrow.end() :].lstrip()[:1].isdigit():
+        return Verdict(CODE, "code before '=>'")  # "30007 → filtered", not "30007 → 30007"
     if _EXPLAINED.match(rest):
         return Verdict(CODE, "a code being explained", firm=True)  # "992 = sender not validated"
     if _TIMES.match(rest) or rest.startswith(("(x", "(×")):
@@ -359,7 +378,7 @@ def right(
         return Verdict(OTHER, "a short code")
     if not small and (state := _STATE_AFTER.match(rest)) and state.group(1) in STATE_ABBREVIATIONS:
         return Verdict(OTHER, "a ZIP code")  # "30003, GA"
-    if not small and (span := _SPAN.match(rest)) and not is_code(span.group(1)):
+    if not small and (span := _SPAN.match(rest)) and _a_range(rest, span, is_code):
         return Verdict(OTHER, "the start of a range")
     if not small and (span := _RANGE.match(rest)) and norm(span.group(1)) in THINGS_AFTER:
         return Verdict(OTHER, f"a range of {span.group(1)} numbers")  # "30003 to 30007 area codes"
@@ -367,6 +386,10 @@ def right(
     if not m or rest[: m.start()].strip(" *_`'\")+"):
         return Verdict(UNSURE, "")
     n = norm(m.group(0))
+    if width >= 4 and re.match(r"\s+(?:the\s+)?(?:error|erreur)\b", rest, re.I):
+        return Verdict(CODE, f"code before '{m.group(0)}'", firm=True)  # "30007 the error"
+    if small and n in COUNT_ADJECTIVES and re.match(r"[\s,.;)]|$| by\b", rest[m.end() :]):
+        return Verdict(OTHER, f"a count of {m.group(0)}")  # "29 pending, 4 rejected by …"
     if _FILE.match(m.group(0)) and rest[: m.start()].strip() == "":
         return Verdict(OTHER, f"the size of {m.group(0)}")  # `wc -l`: "30024 failed_numbers.csv"
     if width == 4 and n == "on":

@@ -28,6 +28,9 @@ from bot.scopes import narrow_scopes
 
 _DIGITS = re.compile(r"[0-9]+")
 _BREAK = re.compile("\n")
+# SMPP receipt states written short: no English word looks like them, so no status word is
+# needed around them (EXPIRED, UNKNOWN and DELETED are words, and need one).
+SMPP_ABBREVIATIONS = frozenset(["DELIVRD", "UNDELIV", "REJECTD", "ACCEPTD", "ENROUTE"])
 _PERCENT = re.compile("%[0-9A-Fa-f]{2}")
 _MULTIPLIER = re.compile(r"(?<![A-Za-z])[x×]\s?$")
 _COUNT_TIMES = re.compile(
@@ -303,11 +306,9 @@ class Detector:
             town = evidence.town_beside(masked, start, end, self._not_a_town)
             if town and (town[1] or town[2] or seen.towns(self._not_a_town) >= 2):
                 return Verdict(OTHER, f"the ZIP code of {town[0]}")
-        if (
-            small
-            and verdict.kind == UNSURE
-            and (evidence.has_trouble(sentence) or evidence.has_trouble(line.text))
-        ):
+        if small and evidence.in_quoted_text(masked[line.start : start]):
+            return Verdict(OTHER, "part of a quoted sentence")
+        if small and verdict.kind == UNSURE and (evidence.has_trouble(sentence) or line.trouble):
             named = {self.index.provider_of(m.group(0)) for m in self._provider_words(sentence)}
             if named & small_ok or (not named and small_ok):
                 return Verdict(CODE, "code in a sentence about a failure at its provider")
@@ -351,7 +352,7 @@ class Detector:
             if not entries:
                 continue
             reason = ""
-            if is_plain_word(token):
+            if is_plain_word(token) and token not in SMPP_ABBREVIATIONS:
                 line_start = _line_start(masked, start)
                 rest = masked[end : end + 40].split("\n", 1)[0]
                 word = context.status_context(masked[line_start:start], rest)
@@ -432,14 +433,17 @@ def _most_telling(matches: list[Match], text: str) -> list[Match]:
     errors = [m for m in kept if m.entry.category != "status"]
 
     def explained(status: Match) -> bool:
-        """An error of the same provider on its line, or (outside a table) near it."""
+        """An error of the same provider in the same payload: its line, or a JSON object or
+        form body spanning lines."""
         line = text.count("\n", 0, status.span[0])
-        tabled = evidence.column_header(text, *status.span) is not None
         return any(
             e.provider == status.provider
             and (
                 text.count("\n", 0, e.span[0]) == line
-                or (not tabled and abs(e.span[0] - status.span[0]) <= PAYLOAD_REACH)
+                or (
+                    abs(e.span[0] - status.span[0]) <= PAYLOAD_REACH
+                    and _one_payload(text, e.span, status.span)
+                )
             )
             and (
                 text[e.span[0] : e.span[1]].isdigit() or _fields_between(text, e.span, status.span)
@@ -450,6 +454,13 @@ def _most_telling(matches: list[Match], text: str) -> list[Match]:
     kept = [m for m in kept if not (m.entry.category == "status" and explained(m))]
     statuses = {m.provider for m in kept if m.scope == "status"}
     return [m for m in kept if not (m.scope == "status_group" and m.provider in statuses)]
+
+
+def _one_payload(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether two finds on different lines are in one JSON object or form body: quotes or '='
+    between them, and no blank line."""
+    between = text[min(a[1], b[1]) : max(a[0], b[0])]
+    return ('"' in between or "=" in between) and "\n\n" not in between
 
 
 def _fields_between(text: str, a: tuple[int, int], b: tuple[int, int]) -> bool:

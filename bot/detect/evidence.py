@@ -25,6 +25,7 @@ _SHORT_CODE = re.compile(
     re.I,
 )
 _TROUBLE = re.compile(
+    r"(?<!\bno )(?<!\bzero )(?<!\bnot a )(?<!\bnot an )(?<!\bpas d')(?<!\bpas de )"
     r"\b(?:err\w*|fail\w*|échec\w*|echec\w*|reject\w*|rejet\w*|block\w*|bloqu\w*|undeliver\w*"
     r"|retr(?:y|ies|ying)"
     r"|not delivered|non délivré|refus\w*|dlrs?|receipts?|reports?|status|statut|codes?|reason"
@@ -107,6 +108,14 @@ def _town(word: str, is_word: Callable[[str], bool]) -> bool:
 def in_shell_command(line: str) -> bool:
     """A shell line ("$ kill 30011", "… | grep 30003"): its numbers are pids, ports, patterns."""
     return _SHELL.search(line) is not None
+
+
+def in_quoted_text(line_before: str) -> bool:
+    """Inside a quoted string of words ('"error-text":"Throughput Rate Exceeded - please wait
+    [ 10'): a small number there is part of a sentence, not a field of its own."""
+    if line_before.count('"') % 2 == 0:
+        return False
+    return re.search(r"[A-Za-z]{3,}[^\"]*$", line_before[line_before.rfind('"') + 1 :]) is not None
 
 
 def in_message_body(line_before: str) -> bool:

@@ -27,8 +27,9 @@ OTHER_CODES = words(
     """
     promo zip area country short postal post status http response verification discount coupon
     otp access confirmation security invite referral gift activation pin login auth qr bar source
-    dial sort swift tracking voucher reference redeem redemption your my our their one time
-    verify login mfa 2fa connexion vérification sécurité accès acces validation parrainage
+    dial sort swift tracking voucher reference redeem redemption your my one time
+    verify login mfa 2fa 5digit 6digit fivedigit sixdigit digit connexion vérification sécurité
+    accès acces validation parrainage
     """
 )
 
@@ -51,7 +52,8 @@ OTHER_THINGS = words(
     node nodejs python ruby java php perl golang dotnet ios android chrome firefox safari
     view dashboard monitor alarm batch conversation contact campaign campaignid badge tag image
     container template workspace cohort worker commande commandes facture factures dossier
-    colis agence magasin boutique sub dlvrd lot
+    colis agence magasin boutique sub dlvrd lot salle bureau étage etage avoir devis office
+    offices stores sites locations
     """
 )
 
@@ -89,7 +91,8 @@ COUNTED = words(
 COUNT_ADJECTIVES = words(
     """
     new unread unique active inactive total more extra additional outbound inbound queued pending
-    scheduled delivered undelivered failed successful unsent opted test free sent
+    scheduled delivered undelivered failed successful unsent opted test free sent approved
+    rejected expired
     """
 )
 
@@ -106,7 +109,7 @@ THINGS_AFTER = words(
     """
     zip zipcode area neighborhood neighbourhood ticket tickets order invoice pr case room store
     branch account suite apt port pid process build release version sku score rating location
-    office site warehouse campus agence
+    office site warehouse campus agence listener listeners
     """
 )
 
@@ -201,7 +204,10 @@ COUNT_WORDS = words("count counter depth lag backlog tally volume")
 DAY_WORDS = words("mon tue tues wed thu thur thurs fri sat sun lun mer jeu ven sam dim")
 # A number right after one of these is a process id or a port: "kill 30011", "ngrok http 30007".
 PROCESS_WORDS = words("kill pkill renice strace")
-PORT_WORDS = words("listen listens listening bind binds bound ngrok lsof grpc expose publish")
+PORT_WORDS = words(
+    "listen listens listening listener listeners bind binds bound ngrok lsof grpc expose publish"
+    " redis postgres postgresql mysql nginx kafka rabbitmq memcached"
+)
 # Between a number and a noun, these say the noun is not what the number counts ("30007 on
 # messages").
 PREPOSITIONS = words("on for in at with from to since by of per over via sur pour dans")
