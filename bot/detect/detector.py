@@ -352,13 +352,16 @@ class Detector:
             if not entries:
                 continue
             reason = ""
-            if is_plain_word(token) and token not in SMPP_ABBREVIATIONS:
+            if is_plain_word(token):
                 line_start = _line_start(masked, start)
                 rest = masked[end : end + 40].split("\n", 1)[0]
                 word = context.status_context(masked[line_start:start], rest)
-                if word is None:
+                if word is not None:
+                    reason = f"DLR status after '{word}'"
+                elif token in SMPP_ABBREVIATIONS:
+                    reason = "SMPP receipt state"
+                else:
                     continue  # "the promo code EXPIRED" is a word, not a delivery status
-                reason = f"DLR status after '{word}'"
             finds.append(_Find((start, end), entries, reason, plain_word=bool(reason), name=True))
         return finds
 
