@@ -87,6 +87,7 @@ _SPAN = re.compile(r"\s*(?:through|thru|à|-|–)\s*(\d{5})(?!\d)")  # "60601 th
 _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
 _LOG_LEVEL = re.compile(r"\b(?:ERROR|Error|error|ERR|FATAL|CRITICAL)\b(?![\"'=:_-])")
+_ID_NAME = re.compile(r"[A-Za-z]+(?:_id|_ID|Id|ID)")  # "sms_id", "userId", "orderID"
 _FILE = re.compile(r"[\w-]+\.(?:csv|tsv|txt|log|json|xml|gz)$", re.IGNORECASE)
 _DONE = frozenset(["sent", "delivered", "received", "processed", "envoyés", "envoyes", "reçus"])
 
@@ -111,7 +112,10 @@ _PUNCTUATION = str.maketrans("", "", "_.'-")
 def norm(word: str) -> str:
     """A word as compared with bot/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode',
     and French elisions dropped: "l'erreur" -> 'erreur'."""
-    return _ELISION.sub("", word.lower()).translate(_PUNCTUATION)
+    lowered = word.lower()
+    if "'" in lowered:
+        lowered = _ELISION.sub("", lowered)
+    return lowered.translate(_PUNCTUATION)
 
 
 def _error_word(n: str) -> bool:
@@ -152,6 +156,8 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
     after2 = text[end + 1] if end + 1 < len(text) else ""
     if after.isalpha() and not (after == "s" and not after2.isalnum()):
         return Verdict(OTHER, "part of a word")
+    if after == "#":
+        return Verdict(OTHER, "a dial-in code")  # "code 40020#"
     if after == "s" and re.search(r"\b(?:in|after|every|for|took|dans|après)\s+$", near):
         return Verdict(OTHER, "a duration in seconds")  # "next run in 21610s"
     if after and after in "-–.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
@@ -236,16 +242,23 @@ def _left_words(
 ) -> Verdict:
     words = list(_WORD.finditer(line))[-LEFT_WORDS:]
     i = len(words) - 1
+    last = words[i].group(0) if i >= 0 else ""
+    if _ID_NAME.fullmatch(last) and not _error_word(norm(last)):
+        return Verdict(OTHER, f"a {last} value")  # "sms_id 33010", "userId 30007", not "errorId"
+    if i >= 1 and norm(words[i].group(0)) == "of" and words[i - 1].group(0).isdigit():
+        return Verdict(OTHER, "a total")  # "delivered 30006 of 30011"
     if (
         i >= 0
         and norm(words[i].group(0)) in ("id", "ids")
         and re.search(r"[:=]", line[words[i].end() :])
     ):
         return Verdict(OTHER, "an id")  # "WHERE id = 30034"
+    skipped = set()
     while i >= 0 and norm(words[i].group(0)) in QUALIFIERS:
+        skipped.add(norm(words[i].group(0)))
         i -= 1
     if i < 0:
-        return Verdict(UNSURE, "")
+        return Verdict(OTHER, "an id") if skipped & {"id", "ids"} else Verdict(UNSURE, "")
     m = words[i]
     word, n = m.group(0), norm(m.group(0))
     gap = line[m.end() :]
@@ -254,6 +267,8 @@ def _left_words(
     previous = norm(words[i - 1].group(0)) if i else ""
     if provider := provider_of(word) or (previous and provider_of(words[i - 1].group(0) + word)):
         return Verdict(CODE, f"code after '{word}'", provider=provider)
+    if n in ("code", "codes") and previous == "status" and small and not is_http_status(number):
+        return Verdict(CODE, "code after 'status code'")  # 8x8 DLR "status code 43"
     if n in ("code", "codes") and previous in OTHER_CODES:
         return Verdict(OTHER, f"a {previous} code")
     before_previous = norm(words[i - 2].group(0)) if i > 1 else ""
@@ -372,8 +387,10 @@ def right(
         return Verdict(OTHER, "a count")  # "40017 of the 52k", "30023 a day"
     if small and _HTTP.match(rest):
         return Verdict(OTHER, "an HTTP status")
-    if rest.startswith("%"):
+    if re.match(r"\s?%", rest):
         return Verdict(OTHER, "a percentage")
+    if re.match(r"\s?[€$£¥]", rest):
+        return Verdict(OTHER, "an amount of money")  # "500 € HT"
     if _SHORT_CODE_AFTER.match(rest):
         return Verdict(OTHER, "a short code")
     if not small and (state := _STATE_AFTER.match(rest)) and state.group(1) in STATE_ABBREVIATIONS:

@@ -135,11 +135,12 @@ class Detector:
             return True
         if "_" in text and index.folded_scan.search(text):
             return True
-        small_codes = any_channel or any(p in index.small_providers for p in prefer)
-        if small_codes and index.small_scan.search(text):
-            return True
-        if not any_channel and any(p in self._worded for p in prefer):
-            return True  # "Rejected" in a Sinch channel
+        if prefer or any_channel:
+            small_codes = any_channel or any(p in index.small_providers for p in prefer)
+            if small_codes and index.small_scan.search(text):
+                return True
+            if not any_channel and any(p in self._worded for p in prefer):
+                return True  # "Rejected" in a Sinch channel
         # One search of the lower-cased text for any provider whose naming lets small codes
         # or worded statuses count; most messages stop here.
         lowered = text.lower()
@@ -147,7 +148,7 @@ class Detector:
             return False
         if self._worded_hint.search(lowered):
             return True
-        return index.names_a_small_provider(text) and index.small_words.search(text) is not None
+        return bool(index.small_hint_scan.search(lowered)) and bool(index.small_words.search(text))
 
     def _speaking(self, text: str, prefer: list[str], named: dict[str, str] | None) -> set[str]:
         """The providers with worded statuses the message names or the channel prefers."""
@@ -483,8 +484,8 @@ def _worded_statuses(
     numbers), and one search for them in any case."""
     by_provider: dict[str, dict[str, list[Entry]]] = {}
     for entry in catalog:
-        if entry.code.isdigit():
-            continue  # a numbered error's aliases are our words for it, not what systems print
+        if entry.code.isdigit() or is_symbolic(entry.code):
+            continue  # a numbered or named error's aliases are our words, not what systems print
         for name in dict.fromkeys((entry.code, *entry.aliases)):
             if is_symbolic(name) or len(name) < 2 or "_" in name:
                 continue

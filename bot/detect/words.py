@@ -53,7 +53,7 @@ OTHER_THINGS = words(
     view dashboard monitor alarm batch conversation contact campaign campaignid badge tag image
     container template workspace cohort worker commande commandes facture factures dossier
     colis agence magasin boutique sub dlvrd lot salle bureau étage etage avoir devis office
-    offices stores sites locations
+    offices stores sites locations emp
     """
 )
 
@@ -84,7 +84,7 @@ COUNTED = words(
     notifications alerts blasts broadcasts registrations conversations threads responses total
     overall unread confirmations otps codes parts optin optout outbound inbound numéros numeros
     destinataires envois jours heures secondes mois ans crédits credit fois contacts personnes
-    fiches lignes utilisateurs abonnés abonnes clients campagnes unsubscribes unsubs
+    fiches lignes utilisateurs abonnés abonnes clients campagnes unsubscribes unsubs numéro numero
     """
 )
 # Words that may stand between a number and what it counts: "30007 new signups".
@@ -92,7 +92,7 @@ COUNT_ADJECTIVES = words(
     """
     new unread unique active inactive total more extra additional outbound inbound queued pending
     scheduled delivered undelivered failed successful unsent opted test free sent approved
-    rejected expired
+    rejected expired seul seule
     """
 )
 
@@ -203,7 +203,7 @@ COUNT_WORDS = words("count counter depth lag backlog tally volume")
 # "mon 21612, tue 22109": a day's figure.
 DAY_WORDS = words("mon tue tues wed thu thur thurs fri sat sun lun mer jeu ven sam dim")
 # A number right after one of these is a process id or a port: "kill 30011", "ngrok http 30007".
-PROCESS_WORDS = words("kill pkill renice strace")
+PROCESS_WORDS = words("kill pkill renice strace ulimit")
 PORT_WORDS = words(
     "listen listens listening listener listeners bind binds bound ngrok lsof grpc expose publish"
     " redis postgres postgresql mysql nginx kafka rabbitmq memcached"
@@ -225,7 +225,7 @@ AP_STATES = words(
 # Words in a message that make its five-digit numbers ZIP codes unless something says error.
 ZIP_TALK = words(
     """
-    zip zips zipcode zipcodes postal postcode postcodes territory territories postaux
+    zip zips zipcode zipcodes postal postcode postcodes territory territories postaux cedex
     """
 )
 # Mobile carriers: "Verizon 30007, T-Mobile 30008" are codes per carrier, not towns and ZIPs.
