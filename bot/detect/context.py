@@ -88,6 +88,17 @@ _THOUSANDS = re.compile(r",\d{3}(?!\d)")
 _COPULAS = frozenset(["is", "was", "are", "were", "be", "being"])
 _LOG_LEVEL = re.compile(r"\b(?:ERROR|Error|error|ERR|FATAL|CRITICAL)\b(?![\"'=:_-])")
 _ID_NAME = re.compile(r"[A-Za-z]+(?:_id|_ID|Id|ID)")  # "sms_id", "userId", "orderID"
+_SECONDS_LEAD = re.compile(r"\b(?:in|after|every|for|took|dans|après)\s+$")
+_HOST_COLON = re.compile(r"([\w.-]+):$")
+_DOT_OR_DASH = re.compile(r"[-.]")
+_XML_OPEN = re.compile(r"<([A-Za-z][\w:.-]*)[^<>]*>$")
+_THRU = re.compile(r"\s*(?:thru|through)\b")
+_SPACED_THOUSANDS = re.compile(r"[  ]\d{3}(?!\d)")
+_PERCENT_AFTER = re.compile(r"\s?%")
+_MONEY_AFTER = re.compile(r"\s?[€$£¥]")
+_ERROR_AFTER = re.compile(r"\s+(?:the\s+)?(?:error|erreur)\b", re.IGNORECASE)
+_COUNT_END = re.compile(r"[\s,.;)]|$| by\b")
+_WORD_END = re.compile(r"[\s,.;:)!]|$")
 _FILE = re.compile(r"[\w-]+\.(?:csv|tsv|txt|log|json|xml|gz)$", re.IGNORECASE)
 _DONE = frozenset(["sent", "delivered", "received", "processed", "envoyés", "envoyes", "reçus"])
 
@@ -158,7 +169,7 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         return Verdict(OTHER, "part of a word")
     if after == "#":
         return Verdict(OTHER, "a dial-in code")  # "code 40020#"
-    if after == "s" and re.search(r"\b(?:in|after|every|for|took|dans|après)\s+$", near):
+    if after == "s" and _SECONDS_LEAD.search(near):
         return Verdict(OTHER, "a duration in seconds")  # "next run in 21610s"
     if after and after in "-–.:_" and after2.isalnum() and not (after == "-" and after2.isalpha()):
         return Verdict(OTHER, "part of a longer number or identifier")
@@ -174,8 +185,8 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         return Verdict(OTHER, "an amount or handle")
     if before == ":" and (before2.isdigit() or before2 in " \t\n(:*" or not before2):
         return Verdict(OTHER, "a port or time")
-    host = re.search(r"([\w.-]+):$", near) if before == ":" else None
-    if host and re.search(r"[-.]", host[1]) and not _error_word(norm(host[1])):
+    host = _HOST_COLON.search(near) if before == ":" else None
+    if host and _DOT_OR_DASH.search(host[1]) and not _error_word(norm(host[1])):
         return Verdict(OTHER, "a port or a tag")  # "sms-worker:30104", "redis.local:30012"
     if before == "[" and (before2.isalnum() or before2 == "_"):
         return Verdict(OTHER, "a process id")
@@ -190,7 +201,7 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         if word and _error_word(norm(word.group(1))):
             return Verdict(CODE, f"error code after '{word.group(1)}'", firm=True)
         return Verdict(OTHER, "part of an identifier")
-    if before == ">" and (tag := re.search(r"<([A-Za-z][\w:.-]*)[^<>]*>$", near)):
+    if before == ">" and (tag := _XML_OPEN.search(near)):
         if _error_word(norm(tag.group(1))):
             return Verdict(CODE, f"XML element <{tag.group(1)}>", firm=True)
         return Verdict(OTHER, f"the value of <{tag.group(1)}>")  # <CustomerOrderId>4775<…>
@@ -205,7 +216,7 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
 def _a_range(rest: str, span: re.Match[str], is_code: Callable[[str], bool]) -> bool:
     """ "60601 thru 60699", "21601–21699": a span of numbers, not two codes (its end is no
     code, or it is written with thru/through)."""
-    return not is_code(span.group(1)) or bool(re.match(r"\s*(?:thru|through)\b", rest))
+    return not is_code(span.group(1)) or bool(_THRU.match(rest))
 
 
 def continues_list(text: str, previous_end: int, start: int) -> bool:
@@ -381,15 +392,15 @@ def right(
         return Verdict(CODE, "code counted 'x' times")
     if not small and _STREET_AFTER.match(rest):
         return Verdict(OTHER, "part of an address")  # "21610 Ventura Blvd"
-    if small and re.match(r"[  ]\d{3}(?!\d)", rest):
+    if small and _SPACED_THOUSANDS.match(rest):
         return Verdict(OTHER, "part of a number written with spaces")  # "4 770 $"
     if _SHARE_OF.match(rest) or _RATE.match(rest):
         return Verdict(OTHER, "a count")  # "40017 of the 52k", "30023 a day"
     if small and _HTTP.match(rest):
         return Verdict(OTHER, "an HTTP status")
-    if re.match(r"\s?%", rest):
+    if _PERCENT_AFTER.match(rest):
         return Verdict(OTHER, "a percentage")
-    if re.match(r"\s?[€$£¥]", rest):
+    if _MONEY_AFTER.match(rest):
         return Verdict(OTHER, "an amount of money")  # "500 € HT"
     if _SHORT_CODE_AFTER.match(rest):
         return Verdict(OTHER, "a short code")
@@ -403,9 +414,9 @@ def right(
     if not m or rest[: m.start()].strip(" *_`'\")+"):
         return Verdict(UNSURE, "")
     n = norm(m.group(0))
-    if width >= 4 and re.match(r"\s+(?:the\s+)?(?:error|erreur)\b", rest, re.I):
+    if width >= 4 and _ERROR_AFTER.match(rest):
         return Verdict(CODE, f"code before '{m.group(0)}'", firm=True)  # "30007 the error"
-    if small and n in COUNT_ADJECTIVES and re.match(r"[\s,.;)]|$| by\b", rest[m.end() :]):
+    if small and n in COUNT_ADJECTIVES and _COUNT_END.match(rest, m.end()):
         return Verdict(OTHER, f"a count of {m.group(0)}")  # "29 pending, 4 rejected by …"
     if _FILE.match(m.group(0)) and rest[: m.start()].strip() == "":
         return Verdict(OTHER, f"the size of {m.group(0)}")  # `wc -l`: "30024 failed_numbers.csv"
@@ -427,7 +438,7 @@ def right(
         and norm(second.group(0)) in COUNTED
     ):
         return Verdict(OTHER, f"a count of {second.group(0)}")  # "30005 reminder messages"
-    if n in _DONE and re.match(r"[\s,.;:)!]|$", rest[m.end() : m.end() + 1]):
+    if n in _DONE and _WORD_END.match(rest, m.end()):
         return Verdict(OTHER, f"a count of messages {m.group(0)}")  # "twilio 30034 sent,"
     if not small and n in THINGS_AFTER:
         return Verdict(OTHER, f"a {m.group(0)} number")

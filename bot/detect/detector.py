@@ -133,6 +133,8 @@ class Detector:
         index = self.index
         if index.long_scan.search(text) or index.name_scan.search(text):
             return True
+        if "-" in text and index.kebab_scan.search(text):
+            return True
         if "_" in text and index.folded_scan.search(text):
             return True
         if prefer or any_channel:
@@ -342,6 +344,8 @@ class Detector:
         index = self.index
         finds: list[_Find] = []
         hits = list(index.name_scan.finditer(masked))
+        if "-" in masked:
+            hits += index.kebab_scan.finditer(masked)
         if "_" in masked:
             hits += index.folded_scan.finditer(masked)
         for m in hits:

@@ -78,7 +78,8 @@ class Index:
     # faster in Python's re than one alternation of all of them. They ignore word boundaries
     # (a lookbehind at the start would slow every search); the detector checks those.
     long_scan: re.Pattern[str]
-    name_scan: re.Pattern[str]  # names without '_', as written
+    name_scan: re.Pattern[str]  # names without '_' or '-', as written
+    kebab_scan: re.Pattern[str]  # kebab-case names (Bandwidth's), searched only where a '-' is
     folded_scan: re.Pattern[str]  # names with '_', in any case
     small_words: re.Pattern[str]
     small_hints: tuple[str, ...]  # lower-case text any spelling of a small-code provider has
@@ -99,6 +100,8 @@ class Index:
         `small_codes`: the channel prefers a provider whose short codes count unnamed.
         """
         if self.long_scan.search(text) or self.name_scan.search(text):
+            return True
+        if "-" in text and self.kebab_scan.search(text):
             return True
         if "_" in text and self.folded_scan.search(text):
             return True
@@ -130,7 +133,8 @@ def build_index(catalog: Catalog) -> Index:
     small = {e.provider for codes in numbers.values() for e in codes if len(e.code) < LONG_CODE}
     long_codes = [c for c in numbers if len(c) >= LONG_CODE]
     small_codes = [c for c in numbers if len(c) < LONG_CODE]
-    exact = [n for n in names if "_" not in n]
+    exact = [n for n in names if "_" not in n and "-" not in n]
+    kebab = [n for n in names if "-" in n]
     small_names = {p: catalog.providers[p] for p in sorted(small)}
     other_names = catalog.other_names()
     named_as = [name for p in small_names for name in (small_names[p], *other_names.get(p, ()))]
@@ -148,6 +152,7 @@ def build_index(catalog: Catalog) -> Index:
         providers=provider_words(catalog.providers, catalog.other_names()),
         long_scan=re.compile(rf"(?:{alternation(long_codes)})(?![0-9])"),
         name_scan=re.compile(alternation(exact)),
+        kebab_scan=re.compile(alternation(kebab)),
         folded_scan=re.compile(alternation(folded), re.IGNORECASE),
         small_words=provider_words(small_names, other_names).pattern,
         small_hints=tuple(sorted(hints)),
