@@ -1,6 +1,6 @@
 """What the detector looks for in one catalog: its codes, its symbolic names, its providers' words.
 
-Built once per catalog. The first look (`Index.worth_a_look`) searches for every known
+Built once per catalog. The first look (`Detector.worth_a_look`) searches for every known
 five-digit code, every symbolic name and the names of providers with small codes, so a message
 with none of them costs a few fast searches and nothing else.
 """
@@ -93,23 +93,6 @@ class Index:
 
     def provider_of(self, word: str) -> str | None:
         return self.providers.provider_of(word)
-
-    def worth_a_look(self, text: str, small_codes: bool) -> bool:
-        """Could `text` hold a code? False for most messages, after a few fast searches.
-
-        `small_codes`: the channel prefers a provider whose short codes count unnamed.
-        """
-        if self.long_scan.search(text) or self.name_scan.search(text):
-            return True
-        if "-" in text and self.kebab_scan.search(text):
-            return True
-        if "_" in text and self.folded_scan.search(text):
-            return True
-        if small_codes:
-            return self.small_scan.search(text) is not None
-        if self.names_a_small_provider(text):
-            return self.small_words.search(text) is not None
-        return False
 
 
 def build_index(catalog: Catalog) -> Index:
