@@ -2,8 +2,9 @@
 
 - the tuning part (detect_corpus.jsonl): the messages the rules were written against, and every
   miss found later;
-- the held-out part (detect_heldout.jsonl): 800 messages by writers who never saw bot/detect/,
-  600 written before the rules changed and 200 after, scored once and never used for tuning.
+- the held-out part (detect_heldout.jsonl): 1,000 messages by writers who never saw
+  bot/detect/, 600 written before the rules changed and 400 after, scored once and never used
+  for tuning.
 
 Scoring counts (message, provider, code) pairs: a pair the detector finds and the label has is a
 true positive, one it finds that the label lacks a false positive, one the label has that it
@@ -30,10 +31,10 @@ from bot.detect import detect
 DATA = Path(__file__).parent / "data"
 TUNING, HELD_OUT = DATA / "detect_corpus.jsonl", DATA / "detect_heldout.jsonl"
 GOAL_PRECISION, GOAL_RECALL = 0.98, 0.96
-# What each part must keep: on the commit that set these, the tuning part scored 0.971 / 0.969
-# and the held-out part 0.921 / 0.930.
-TUNING_PRECISION, TUNING_RECALL = 0.965, 0.965
-HELD_OUT_PRECISION, HELD_OUT_RECALL = 0.915, 0.925
+# What each part must keep: on the commit that set these, the tuning part scored 0.967 / 0.966
+# and the held-out part 0.926 / 0.933.
+TUNING_PRECISION, TUNING_RECALL = 0.96, 0.96
+HELD_OUT_PRECISION, HELD_OUT_RECALL = 0.92, 0.93
 MIN_PER_CODE, MIN_SUPPORT = 0.9, 3
 Pair = tuple[str, str]
 

@@ -179,7 +179,7 @@ def adjacent(text: str, start: int, end: int, is_code: Callable[[str], bool]) ->
         following = _LEADING_DIGITS.match(text, end + 1)
         if not (following and is_code(following.group(0))):
             return Verdict(OTHER, "a ratio or path")
-    if after == "," and _THOUSANDS.match(text, end):
+    if after == "," and end - start <= 3 and _THOUSANDS.match(text, end):
         return Verdict(OTHER, "an amount")
     if before and before in _MONEY + "@~+!":
         return Verdict(OTHER, "an amount or handle")
@@ -222,8 +222,8 @@ def _a_range(rest: str, span: re.Match[str], is_code: Callable[[str], bool]) -> 
 def continues_list(text: str, previous_end: int, start: int) -> bool:
     """Only separators between two numbers: '21610, 21614 and 30006', '40304/40317'."""
     between = text[previous_end:start]
-    if "\n" in between:
-        return False  # the next line is another row, judged on its own
+    if "\n" in between or "  " in between or "\t" in between:
+        return False  # the next row, or the next column of a table: judged on its own
     return len(between) <= 12 and _CONNECTOR.fullmatch(between) is not None
 
 

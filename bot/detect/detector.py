@@ -249,6 +249,8 @@ class Detector:
             return verdict
         if previous and context.continues_list(masked, previous[0], start):
             before = previous[1]
+            if before.reason == "an HTTP status" and not small:
+                before = Verdict(UNSURE, "")  # "[HTTP 400] 21408": a status, then the code
             if before.kind == OTHER:
                 return before
             if before.kind == CODE:
