@@ -9,9 +9,10 @@ the post before making it again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 
@@ -96,7 +97,7 @@ def _write(
             "updated_at": now,
         }
         if insert_new(conn, OutboxJob.__table__, _KEY, [row]):
-            written.append(_record_of(row))
+            written.append(_record(row))
     return written
 
 
@@ -165,7 +166,7 @@ class Jobs:
         now = utcnow()
         with self.engine.begin() as conn:
             rows = conn.execute(_take(limit), {"now": now, "held_until": now + lease}).all()
-        return [_record(row) for row in rows]
+        return [_record(row._mapping) for row in rows]
 
     def finish_job(
         self,
@@ -248,7 +249,7 @@ class Jobs:
     def job(self, key: str) -> JobRecord | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(OutboxJob).where(OutboxJob.job_key == key)).one_or_none()
-            return _record(row) if row else None
+            return _record(row._mapping) if row else None
 
     def jobs_waiting(self) -> int:
         """Jobs not yet through (pending or being sent): for /healthz-style checks and tests."""
@@ -261,31 +262,9 @@ class Jobs:
             )
 
 
-def _record(row) -> JobRecord:  # type: ignore[no-untyped-def]
-    return JobRecord(
-        key=row.job_key,
-        channel=row.channel_id,
-        text=row.text,
-        blocks=row.blocks,
-        purpose=row.purpose,
-        thread_ts=row.thread_ts,
-        target_ts=row.target_ts,
-        escalation_id=row.escalation_id,
-        requester=row.requester,
-        event=row.event,
-        id=row.id,
-        state=row.state,
-        attempts=row.attempts,
-        unsure=bool(row.unsure),
-        due_at=row.due_at,
-        sent_ts=row.sent_ts,
-        last_error=row.last_error,
-        created_at=row.created_at,
-    )
-
-
-def _record_of(row: dict) -> JobRecord:
-    """The record of a row just written (held: its id is not needed, jobs are found by key)."""
+def _record(row: Mapping[str, Any]) -> JobRecord:
+    """The record of an outbox row: one read back (row._mapping) or one just written (its
+    values, with no id yet: held jobs are found by their key)."""
     return JobRecord(
         key=row["job_key"],
         channel=row["channel_id"],
@@ -297,8 +276,12 @@ def _record_of(row: dict) -> JobRecord:
         escalation_id=row["escalation_id"],
         requester=row["requester"],
         event=row["event"],
+        id=row.get("id") or 0,
         state=row["state"],
         attempts=row["attempts"],
+        unsure=bool(row["unsure"]),
         due_at=row["due_at"],
+        sent_ts=row.get("sent_ts"),
+        last_error=row.get("last_error"),
         created_at=row["created_at"],
     )
