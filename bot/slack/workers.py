@@ -50,8 +50,9 @@ class Acks:
             if not self._waiting:
                 self._idle.set()
 
-    def wait_idle(self, most: float = YIELD_MOST) -> None:
-        self._idle.wait(most)
+    def wait_idle(self) -> None:
+        """Until no request is waiting, or YIELD_MOST seconds at the most."""
+        self._idle.wait(YIELD_MOST)
 
 
 class Workers:
