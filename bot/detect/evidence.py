@@ -133,15 +133,6 @@ def row_of_figures(line: str, is_code: Callable[[str], bool]) -> bool:
     return sum(1 for t in figures if is_code(t)) * 2 < len(figures)
 
 
-def column_header(text: str, start: int, end: int) -> str | None:
-    """The header of the table column holding text[start:end], or None when it is not in a
-    table: comma, semicolon, tab or pipe separated, or fixed-width columns two spaces apart."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    columns = table_columns(text, line_start, line_end if line_end >= 0 else len(text))
-    return columns.header_at(start - line_start, end - start) if columns else None
-
-
 @dataclass(frozen=True)
 class Columns:
     """A table row's columns: the header cells and where each cell of the row starts."""

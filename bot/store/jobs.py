@@ -208,18 +208,7 @@ class Jobs:
         first. For a support post, the escalation keeps why it waits."""
         now = utcnow()
         with self.engine.begin() as conn:
-            conn.execute(
-                update(OutboxJob)
-                .where(OutboxJob.job_key == job.key)
-                .values(
-                    state="pending",
-                    due_at=as_utc(at),
-                    unsure=unsure,
-                    lease_until=None,
-                    last_error=error[:ERROR_LIMIT],
-                    updated_at=now,
-                )
-            )
+            _let_go(conn, job, "pending", error, now, due_at=as_utc(at), unsure=unsure)
             if kept_escalation is not None:
                 conn.execute(
                     update(Escalation)
@@ -235,16 +224,7 @@ class Jobs:
     def give_up_job(self, job: JobRecord, error: str) -> None:
         """Slack will never take it (the channel is gone, the bot was removed): keep why."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(OutboxJob)
-                .where(OutboxJob.job_key == job.key)
-                .values(
-                    state="failed",
-                    lease_until=None,
-                    last_error=error[:ERROR_LIMIT],
-                    updated_at=utcnow(),
-                )
-            )
+            _let_go(conn, job, "failed", error, utcnow())
 
     def job(self, key: str) -> JobRecord | None:
         with self.engine.connect() as conn:
@@ -260,6 +240,19 @@ class Jobs:
                 ).scalar()
                 or 0
             )
+
+
+def _let_go(
+    conn: Connection, job: JobRecord, state: str, error: str, now: datetime, **more: Any
+) -> None:
+    """The job leaves its holder for `state` ("pending" again, or "failed"), keeping why."""
+    conn.execute(
+        update(OutboxJob)
+        .where(OutboxJob.job_key == job.key)
+        .values(
+            state=state, lease_until=None, last_error=error[:ERROR_LIMIT], updated_at=now, **more
+        )
+    )
 
 
 def _record(row: Mapping[str, Any]) -> JobRecord:
