@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import pytest
@@ -40,3 +42,28 @@ def test_nested_requests_keep_the_workers_aside_until_the_last_is_answered() -> 
             pass
         assert not acks._idle.is_set()
     assert acks._idle.is_set()
+
+
+class NiceOfLooker:
+    """Deliveries that note the nice value of the thread that looks at the outbox."""
+
+    def __init__(self) -> None:
+        self.looked = threading.Event()
+        self.nice: int | None = None
+
+    def deliver_due(self, poster, limit: int = 10) -> int:  # type: ignore[no-untyped-def]
+        if self.nice is None:
+            self.nice = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            self.looked.set()
+        return 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice is Linux's")
+def test_workers_run_at_a_lower_cpu_priority_than_the_thread_that_answers_slack() -> None:
+    before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    deliveries = NiceOfLooker()
+    workers = Workers(deliveries, poster=None, count=1).start()  # type: ignore[arg-type]
+    assert deliveries.looked.wait(2.0)
+    workers.stop()
+    assert deliveries.nice == min(19, before + workers_module.NICER)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # ours untouched
