@@ -185,14 +185,23 @@ class Server:
     """A server process pinned to one core, its output in a file (a pipe could fill and stall)."""
 
     def __init__(
-        self, cmd: list[str], env: dict[str, str], port: int, log: Path, *, replies: bool
+        self,
+        cmd: list[str],
+        env: dict[str, str],
+        port: int,
+        log: Path,
+        *,
+        replies: bool,
+        core: int | None = SERVER_CORE,
     ) -> None:
         self.port, self.replies = port, replies
         self.log = log.open("w")
         self.proc = subprocess.Popen(cmd, env=env, cwd=REPO, stdout=self.log, stderr=self.log)
-        pin(self.proc.pid, SERVER_CORE)
+        if core is not None:
+            pin(self.proc.pid, core)
         self._wait_healthy()
-        pin(self.proc.pid, SERVER_CORE)  # again: every thread started so far, to be sure
+        if core is not None:
+            pin(self.proc.pid, core)  # again: every thread started so far, to be sure
 
     def _wait_healthy(self, timeout: float = 30.0) -> None:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -210,9 +219,7 @@ class Server:
 
     def cpu(self) -> float:
         """Seconds of CPU the server has used so far (user and system, every thread)."""
-        with open(f"/proc/{self.proc.pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_of(self.proc.pid)
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -222,6 +229,17 @@ class Server:
             self.proc.kill()
             self.proc.wait()
         self.log.close()
+
+
+def cpu_of(pid: int, *, children: bool = False) -> float:
+    """Seconds of CPU process `pid` has used (every thread); with `children`, also what its
+    children that have ended used."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    used = int(fields[11]) + int(fields[12])
+    if children:
+        used += int(fields[13]) + int(fields[14])
+    return used / os.sysconf("SC_CLK_TCK")
 
 
 def pin(pid: int, core: int) -> None:
@@ -259,6 +277,23 @@ def measure(
     return steps
 
 
+BOT = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
+
+
+def bot_env(api: SlackWebAPI, database: str) -> dict[str, str]:
+    """The bot's environment for a bench: the stand-in's URL and secrets, and `database`."""
+    return {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMSERROR_"))},
+        "SLACK_API_URL": api.url,
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "DATABASE_URL": database,
+        "LOG_LEVEL": "INFO",  # as deployed: one line per request and per message
+        "LOG_FORMAT": "text",
+        "SMSERROR_REPLIES_PER_MINUTE": "100000",  # and 500 channels: no reply is capped
+    }
+
+
 def start(name: str, cmd: list[str], env: dict[str, str], tmp: Path) -> Server:
     port = free_port()
     log = tmp / f"{name}.log"
@@ -281,19 +316,9 @@ def main() -> None:
     os.sched_setaffinity(0, {LOAD_CORE})
 
     with tempfile.TemporaryDirectory() as tmp, SlackWebAPI() as api:
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "SMSERROR_"))},
-            "SLACK_API_URL": api.url,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-            "LOG_LEVEL": "INFO",  # as deployed: one line per request and per message
-            "LOG_FORMAT": "text",
-            "SMSERROR_REPLIES_PER_MINUTE": "100000",  # and 500 channels: no reply is capped
-        }
-        bot = [sys.executable, "-m", "bot", "serve", "--http", "--host", "127.0.0.1"]
+        env = bot_env(api, f"sqlite:///{Path(tmp) / 'bench.sqlite3'}")
         bare_cmd = [sys.executable, str(REPO / "bench" / "bare_app.py")]
-        commands = {"ours": bot, "layer": [*bare_cmd, "--our-http"], "bare": bare_cmd}
+        commands = {"ours": BOT, "layer": [*bare_cmd, "--our-http"], "bare": bare_cmd}
         servers: dict[str, Server] = {}
         try:
             for name, cmd in commands.items():

@@ -199,10 +199,6 @@ def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
 
     async def events(request: Request) -> Response:
         seen: Seen = request.scope[SEEN]
-        with waiting:  # Slack waits on this answer: the delivery workers step aside
-            return await answer(request, seen)
-
-    async def answer(request: Request, seen: Seen) -> Response:
         try:
             ctype = check_envelope(request)
             raw = await read_capped(request)
@@ -222,7 +218,24 @@ def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
         return to_starlette_response(response)
 
     routes = [Route(EVENTS_PATH, events, methods=["POST"]), *probe_routes(store)]
-    return observed(Starlette(routes=routes))
+    return observed(waited_on(Starlette(routes=routes), waiting))
+
+
+def waited_on(inner: ASGIApp, acks: Acks) -> ASGIApp:
+    """Count each request to EVENTS_PATH as one Slack waits on, from its first byte until its
+    answer is sent, so the delivery workers step aside meanwhile (bot.slack.workers.Acks).
+
+    Why around the sending too: a worker let go as the route returns takes the interpreter
+    while the answer is still to be written, and Slack's wait grows by that worker's turn."""
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == EVENTS_PATH:
+            with acks:
+                await inner(scope, receive, send)
+        else:
+            await inner(scope, receive, send)
+
+    return app
 
 
 def probe_routes(store: Store, *, connected: Callable[[], bool] | None = None) -> list[Route]:
