@@ -24,10 +24,8 @@ from bot.detect import detect
 from bot.escalation import recurrence
 from bot.escape import unescape
 from bot.lookup import best_entries, lookup
-from bot.metrics import count_detections, count_reply
-from bot.records import NewJob, TakenIn
-from bot.store import EntryKey, Store
-from bot.store.unit import Unit
+from bot.ports import AnswerStore, Counters, NoCounters, Unit
+from bot.records import EntryKey, NewJob, TakenIn
 
 log = logging.getLogger(__name__)
 
@@ -133,13 +131,15 @@ class Answers:
 
     def __init__(
         self,
-        store: Store,
+        store: AnswerStore,
         *,
         replies_per_minute: int,
         limiter: RateLimiter | None = None,
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+        counters: Counters | None = None,
     ):
         self.store = store
+        self.counters = counters or NoCounters()
         self.limiter = limiter or RateLimiter(replies_per_minute)
         self.clock = clock
 
@@ -207,9 +207,9 @@ class Answers:
                 self.limiter.give_back(msg.channel)  # nothing was written: no reply either
             raise
         if new_sightings:
-            count_detections(entries)
+            self.counters.detections(entries)
         if outcome == "answered":
-            count_reply("thread")
+            self.counters.reply("thread")
         elif limited:
             self.limiter.give_back(msg.channel)
         return outcome
@@ -261,8 +261,8 @@ class Answers:
             unit.claim_codes(msg.channel, msg.thread, [e.key for e in entries])
             unit.enqueue(reply_job(msg, thread, message))
         if new_sightings:
-            count_detections(sighted)
-        count_reply("dm" if is_dm(msg.channel) else "mention")
+            self.counters.detections(sighted)
+        self.counters.reply("dm" if is_dm(msg.channel) else "mention")
         return outcome
 
     def recurring(

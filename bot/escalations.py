@@ -34,9 +34,8 @@ from bot.catalog import Catalog, Entry
 from bot.delivery import AfterRefused, AfterSent, job_for
 from bot.escalation import recurrence
 from bot.escalation.form import check_examples
-from bot.metrics import count_escalation
-from bot.records import JobRecord, NewJob
-from bot.store import EscalationRecord, NewEscalation, Store
+from bot.ports import Counters, EscalationStore, NoCounters
+from bot.records import EscalationRecord, JobRecord, NewEscalation, NewJob
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +65,7 @@ def utcnow() -> datetime:
 class Escalations:
     def __init__(
         self,
-        store: Store,
+        store: EscalationStore,
         catalog: Catalog,
         *,
         default_support: str | None = None,
@@ -74,8 +73,10 @@ class Escalations:
         region: str = "US",
         retry_after: timedelta = timedelta(minutes=1),
         clock: Callable[[], datetime] = utcnow,
+        counters: Counters | None = None,
     ) -> None:
         self.store = store
+        self.counters = counters or NoCounters()
         self.catalog = catalog
         self.default_support = default_support
         self.mask_numbers = mask_numbers
@@ -141,7 +142,7 @@ class Escalations:
             view_id=view_id,
             jobs_for=lambda stored: [self.support_job(stored)],
         )
-        count_escalation(record.state)
+        self.counters.escalation(record.state)
         return Submitted(record=record)
 
     # -- delivery (bot.delivery.Hooks) --------------------------------------------------------
@@ -214,7 +215,7 @@ class Escalations:
         )
         if moved is None:
             return "unchanged"  # a second click, or someone else was quicker
-        count_escalation(moved.state)
+        self.counters.escalation(moved.state)
         log.info("escalation %s %s by %s", moved.short_id, to, user)
         return to
 

@@ -96,3 +96,16 @@ def exposition() -> tuple[bytes, str]:
     # generate_latest writes the classic 0.0.4 text format; say so, as prometheus_client's own
     # server does (its CONTENT_TYPE_LATEST names 1.0.0, which older scrapers refuse).
     return generate_latest(REGISTRY), CONTENT_TYPE_PLAIN_0_0_4
+
+
+class PrometheusCounters:
+    """The core's Counters port (bot.ports), counted in this module's registry."""
+
+    def detections(self, entries: Iterable[Detected]) -> None:
+        count_detections(entries)
+
+    def reply(self, surface: str) -> None:
+        count_reply(surface)
+
+    def escalation(self, state: str) -> None:
+        count_escalation(state)

@@ -9,14 +9,15 @@ from datetime import datetime, timedelta
 from bot.cards.escalations import stats_message
 from bot.cards.message import Message
 from bot.catalog import Catalog, Entry
-from bot.store import EntryKey, Store
+from bot.ports import SightingStore
+from bot.records import EntryKey
 
 TOP = 10
 HOME_DAYS = 7
 
 
 def channel_stats(
-    store: Store, catalog: Catalog, channel: str, days: int, *, now: datetime
+    store: SightingStore, catalog: Catalog, channel: str, days: int, *, now: datetime
 ) -> Message:
     """`/smserror stats [days]`: the channel's top codes, each against the period before."""
     period = timedelta(days=days)
@@ -27,7 +28,7 @@ def channel_stats(
 
 
 def workspace_top(
-    store: Store, catalog: Catalog, *, now: datetime, visible: Callable[[str], bool]
+    store: SightingStore, catalog: Catalog, *, now: datetime, visible: Callable[[str], bool]
 ) -> list[tuple[Entry, int]]:
     """App Home's "top error codes this week", across the channels `visible` lets the person
     see: codes seen in a private channel are not told to someone outside it."""

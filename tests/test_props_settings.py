@@ -1,6 +1,6 @@
 """Properties of reading a settings modal submission: whatever JSON a (possibly forged) payload
 carries, the answer is ChannelSettings holding only known providers and a channel id, or a
-ValueError."""
+FieldError naming one of its fields."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from props import CATALOG, JSON, SLUGS, forged
 
-from bot.cards.blocks import read_settings_submission
+from bot.cards.blocks import FieldError, read_settings_submission
 from bot.cards.ids import (
     SETTINGS_ANSWER_BOTS,
     SETTINGS_AUTO_REPLY,
@@ -67,7 +67,8 @@ STATE_VALUES = st.tuples(submitted(), st.sampled_from(FIELDS)).flatmap(
 def check_submission(values) -> None:
     try:
         settings = read_settings_submission(values, CATALOG.providers)
-    except ValueError:
+    except FieldError as error:  # never another error, and always one naming a field there is
+        assert (error.field,) in FIELDS
         return
     assert isinstance(settings, ChannelSettings)
     assert isinstance(settings.auto_reply, bool) and isinstance(settings.answer_bots, bool)

@@ -98,6 +98,29 @@ def test_a_malformed_submission_is_refused_in_the_modal(slack) -> None:
     assert "auto_reply" in reply["errors"]
 
 
+@pytest.mark.parametrize(
+    ("field", "forge"),
+    [
+        (
+            "support_channel",
+            lambda s: s["support_channel"]["support_channel"].update(
+                selected_conversation="not-a-channel"
+            ),
+        ),
+        ("answer_bots", lambda s: s["answer_bots"]["answer_bots"].update(selected_option=None)),
+        ("auto_reply", lambda s: s.pop("auto_reply")),
+    ],
+)
+def test_an_error_about_one_field_lands_under_that_field(slack, field, forge) -> None:
+    _, bot = slack
+    state = settings_state()
+    forge(state)
+    reply = json.loads(submit(bot, channel_id(), state))
+    assert reply["response_action"] == "errors"
+    assert list(reply["errors"]) == [field]
+    assert field not in reply["errors"][field]  # said to the person, not to a developer
+
+
 def test_a_settings_modal_for_something_not_a_channel_changes_nothing(slack) -> None:
     api, bot = slack
     before = len(api.calls("views.publish"))

@@ -67,3 +67,20 @@ def test_workers_run_at_a_lower_cpu_priority_than_the_thread_that_answers_slack(
     workers.stop()
     assert deliveries.nice == min(19, before + workers_module.NICER)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == before  # ours untouched
+
+
+def test_a_wake_while_a_request_is_answered_waits_until_it_is() -> None:
+    woken: list[int] = []
+    acks = Acks(wake=lambda: woken.append(1))
+    acks.wake()
+    assert woken == [1]  # nobody waiting on us: at once
+    with acks:
+        with acks:
+            acks.wake()
+            acks.wake()
+        assert woken == [1]  # a request still under way
+    assert woken == [1, 1, 1]  # both, once the last answer is out
+    with acks:
+        for _ in range(50):
+            acks.wake()
+    assert len(woken) == 3 + workers_module.WORKERS  # never more wakes than there are workers

@@ -62,6 +62,7 @@ from bot.cards.parts import (
 from bot.cards.phrases import DID_YOU_MEAN, headline, no_answer, no_answer_fallback
 from bot.cards.views import (
     SETTINGS_MEMBERS_ONLY,
+    FieldError,
     explain_modal,
     home_view,
     members_only_modal,
@@ -93,6 +94,7 @@ __all__ = [
     "SUGGEST_PATTERN",
     "EntryKey",
     "EscalationSource",
+    "FieldError",
     "compact_card",
     "entry_card",
     "entry_ref",

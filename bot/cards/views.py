@@ -178,6 +178,21 @@ def settings_modal(
     )
 
 
+class FieldError(ValueError):
+    """A submitted modal's field that cannot be read: `field` is its block id, and `says` is
+    the sentence shown under it (response_action "errors"). The field is named by whoever
+    finds the fault, never guessed from the sentence."""
+
+    def __init__(self, field: str, says: str) -> None:
+        super().__init__(f"{field}: {says}")
+        self.field, self.says = field, says
+
+
+CHOOSE_ON_OR_OFF = "Choose On or Off."
+PICK_A_CHANNEL = "Pick a channel, or leave this empty to keep escalations here."
+FORM_UNREADABLE = "This form could not be read. Close it and open the settings again."
+
+
 def _state(state_values: dict, field: str) -> dict:
     """state.values[field][field], or {} when a forged payload has something else there."""
     block = state_values.get(field)
@@ -189,7 +204,7 @@ def _switch_value(state_values: dict, field: str) -> bool:
     chosen = _state(state_values, field).get("selected_option")
     value = chosen.get("value") if isinstance(chosen, dict) else None
     if value not in ("on", "off"):
-        raise ValueError(f"settings: {field} must be on or off")
+        raise FieldError(field, CHOOSE_ON_OR_OFF)
     return value == "on"
 
 
@@ -198,18 +213,18 @@ def read_settings_submission(
 ) -> ChannelSettings:
     """ChannelSettings from view.state.values of a settings_modal submission.
 
-    Payloads can be forged: a missing or odd on/off choice or channel raises ValueError,
-    and provider slugs not in `providers` (default: the catalog's) are dropped.
+    Payloads can be forged: a missing or odd on/off choice or channel raises FieldError, naming
+    the field, and provider slugs not in `providers` (default: the catalog's) are dropped.
     """
-    if not isinstance(state_values, dict):
-        raise ValueError("settings: state values must be an object")
+    if not isinstance(state_values, dict):  # no field can be read: said under the first one
+        raise FieldError(SETTINGS_AUTO_REPLY, FORM_UNREADABLE)
     known = default_catalog().providers if providers is None else providers
     picked = _state(state_values, SETTINGS_PROVIDERS).get("selected_options")
     picked = picked if isinstance(picked, list) else []  # a forged payload may put anything
     slugs = [o.get("value") for o in picked if isinstance(o, dict)]
     support = _state(state_values, SETTINGS_SUPPORT_CHANNEL).get("selected_conversation")
     if support is not None and not is_channel(support):
-        raise ValueError("settings: the support channel is not a channel id")
+        raise FieldError(SETTINGS_SUPPORT_CHANNEL, PICK_A_CHANNEL)
     return ChannelSettings(
         auto_reply=_switch_value(state_values, SETTINGS_AUTO_REPLY),
         providers=tuple(dict.fromkeys(s for s in slugs if isinstance(s, str) and s in known)),

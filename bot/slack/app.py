@@ -16,6 +16,7 @@ from bot.catalog import default_catalog
 from bot.config import Config
 from bot.delivery import Deliveries
 from bot.escalations import Escalations
+from bot.metrics import PrometheusCounters
 from bot.slack import errors
 from bot.slack.client import web_client
 from bot.slack.http import serve_http
@@ -23,7 +24,7 @@ from bot.slack.listeners import register_listeners
 from bot.slack.poster import SlackPoster
 from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
-from bot.slack.workers import Workers
+from bot.slack.workers import Acks, Workers
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def build_services(
 ) -> Services:
     """What the listeners share, built once per process."""
     catalog = default_catalog()
+    counters = PrometheusCounters()
     escalations = Escalations(
         store,
         catalog,
@@ -41,8 +43,10 @@ def build_services(
         mask_numbers=config.mask_numbers,
         region=config.phone_region,
         retry_after=timedelta(seconds=config.retry_seconds),
+        counters=counters,
     )
-    answers = Answers(store, replies_per_minute=config.replies_per_minute)
+    answers = Answers(store, replies_per_minute=config.replies_per_minute, counters=counters)
+    acks = Acks(wake=wake or (lambda: None))
     return Services(
         store=store,
         answers=answers,
@@ -55,7 +59,8 @@ def build_services(
             settle=timedelta(seconds=max(5, 2 * config.slack_timeout)),
             decide=answers.decide,
         ),
-        wake=wake or (lambda: None),
+        wake=acks.wake,
+        acks=acks,
     )
 
 

@@ -9,6 +9,7 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 from bot.delivery import Deliveries, Poster
 
@@ -39,9 +40,11 @@ class Acks:
     Use as a context manager around handling a request.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, wake: Callable[[], None] = lambda: None) -> None:
         self._lock = threading.Lock()
         self._waiting = 0
+        self._owed = 0  # wakes held back while requests were under way
+        self._wake = wake
         self._idle = threading.Event()
         self._idle.set()
 
@@ -54,8 +57,23 @@ class Acks:
     def __exit__(self, *_: object) -> None:
         with self._lock:
             self._waiting -= 1
-            if not self._waiting:
-                self._idle.set()
+            if self._waiting:
+                return
+            self._idle.set()
+            owed, self._owed = min(self._owed, WORKERS), 0
+        for _ in range(owed):  # a worker that is awake goes on to the next job without one
+            self._wake()
+
+    def wake(self) -> None:
+        """A job was written: wake a worker now, or once the requests under way are answered.
+
+        Why not at once: a worker woken mid-request wants the interpreter while the request
+        still holds it, and each hand-over between them lengthens Slack's wait."""
+        with self._lock:
+            if self._waiting:
+                self._owed += 1
+                return
+        self._wake()
 
     def wait_idle(self) -> None:
         """Until no request is waiting, or YIELD_MOST seconds at the most."""

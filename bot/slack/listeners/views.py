@@ -10,10 +10,9 @@ from slack_sdk import WebClient
 
 from bot.cards.blocks import (
     CALLBACK_SETTINGS,
-    SETTINGS_ANSWER_BOTS,
     SETTINGS_AUTO_REPLY,
-    SETTINGS_PROVIDERS,
     SETTINGS_SUPPORT_CHANNEL,
+    FieldError,
     members_only_modal,
     read_settings_submission,
 )
@@ -30,7 +29,6 @@ NOT_SAVED = (
     "I couldn't save the settings just now (my database did not answer). Nothing changed: "
     "submit again in a minute."
 )
-FIELDS = (SETTINGS_SUPPORT_CHANNEL, SETTINGS_PROVIDERS, SETTINGS_ANSWER_BOTS, SETTINGS_AUTO_REPLY)
 
 
 def register(app: App) -> None:
@@ -49,10 +47,8 @@ def on_settings_submitted(
         settings = read_settings_submission(
             (view.get("state") or {}).get("values") or {}, shared.providers
         )
-    except ValueError as error:
-        # Shown under the field in the still-open modal.
-        field = next((f for f in FIELDS if f in str(error)), SETTINGS_AUTO_REPLY)
-        ack(response_action="errors", errors={field: str(error).removeprefix("settings: ")})
+    except FieldError as error:  # shown under its field, in the modal still open
+        ack(response_action="errors", errors={error.field: error.says})
         return
     user = (body.get("user") or {}).get("id") or ""
     members = SlackOutbox(client)

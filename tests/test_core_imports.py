@@ -1,0 +1,58 @@
+"""The core loads no database, metrics, HTTP or Slack-transport library, not even through another
+module: ruff's TID251 (pyproject.toml) checks each file's own imports, this checks what they pull
+in. Cards still build Block Kit with slack_sdk's block models, so slack_sdk is not on the list."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+CORE = (
+    "bot.answers",
+    "bot.escalations",
+    "bot.escalation.form",
+    "bot.escalation.recurrence",
+    "bot.command",
+    "bot.lookup",
+    "bot.detect",
+    "bot.catalog",
+    "bot.stats",
+    "bot.delivery",
+    "bot.ports",
+    "bot.records",
+    "bot.cards.blocks",
+)
+INFRASTRUCTURE = (
+    "sqlalchemy",
+    "alembic",
+    "psycopg",
+    "prometheus_client",
+    "slack_bolt",
+    "starlette",
+    "uvicorn",
+    "bot.store",
+    "bot.metrics",
+    "bot.slack",
+)
+
+
+def loaded_by(modules: tuple[str, ...]) -> list[str]:
+    """The infrastructure modules a fresh interpreter has loaded after importing `modules`."""
+    script = (
+        "import importlib, json, sys\n"
+        f"for name in {list(modules)!r}: importlib.import_module(name)\n"
+        f"print(json.dumps(sorted(m for m in sys.modules if m.startswith({INFRASTRUCTURE!r}))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    return json.loads(done.stdout)
+
+
+def test_the_core_loads_no_infrastructure() -> None:
+    assert loaded_by(CORE) == []
+
+
+def test_the_check_sees_infrastructure_when_it_is_there() -> None:
+    assert "sqlalchemy" in loaded_by(("bot.store",))
