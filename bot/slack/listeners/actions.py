@@ -21,9 +21,9 @@ from bot.cards.blocks import (
 )
 from bot.cards.ids import entry_for, is_channel
 from bot.catalog import default_catalog
-from bot.slack.clicks import clicked_channel, thread_kwargs
 from bot.slack.errors import StaleAction, reported
 from bot.slack.outbox import SlackOutbox
+from bot.slack.payloads import Click
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
@@ -45,18 +45,17 @@ def on_share(
     """Post the card for everyone, then take the private copy away."""
     ack()
     entry = entry_for(default_catalog(), action.get("value", ""))
-    container = body.get("container") or {}
-    channel = clicked_channel(body, "share")
-    who = (body.get("user") or {}).get("name") or "someone"
-    card = entry_card(entry, note=f"Shared by {who}")
-    thread = thread_kwargs(body)
+    click = Click.read(body)
+    channel = click.conversation("share")
+    card = entry_card(entry, note=f"Shared by {click.user_name or 'someone'}")
+    thread = click.thread_kwargs()
     try:
         client.chat_postMessage(channel=channel, **thread, **card.kwargs())
     except SlackApiError as error:
         if error.response.get("error") not in CANNOT_POST:
             raise
         respond(response_type="in_channel", replace_original=False, **thread, **card.kwargs())
-    if container.get("is_ephemeral"):
+    if click.ephemeral:
         respond(delete_original=True)
     log.info("action share channel=%s entry=%s", channel, entry.label)
 
@@ -90,15 +89,16 @@ def on_settings_open(
         channel = action.get("value")
     if not is_channel(channel):
         raise StaleAction(f"settings for {str(channel)[:40]!r}")
-    user = (body.get("user") or {}).get("id", "")
+    click = Click.read(body)
+    user = click.user
     # The picker lists every public channel: being able to pick one is no right to change it.
     if not SlackOutbox(client).is_member(channel, user):
-        client.views_open(trigger_id=body["trigger_id"], view=members_only_modal(channel))
+        client.views_open(trigger_id=click.trigger_id, view=members_only_modal(channel))
         log.info("action settings_open channel=%s user=%s outcome=not-a-member", channel, user)
         return
     shared = services(context)
     view = settings_modal(channel, shared.store.settings(channel), shared.providers)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    client.views_open(trigger_id=click.trigger_id, view=view)
     log.info("action settings_open channel=%s", channel)
 
 
@@ -113,16 +113,16 @@ def _card_privately(
     """The button's entry as a full card that only the clicker sees."""
     entry = entry_for(default_catalog(), action.get("value", ""))
     card = entry_card(entry, share=True)
-    container = body.get("container") or {}
-    if container.get("is_ephemeral"):
+    click = Click.read(body)
+    if click.ephemeral:
         # Our own private message: answer through its response_url.
         respond(response_type="ephemeral", replace_original=replace, **card.kwargs())
     else:
         # A message everyone sees (a thread reply): answer just the clicker, in its thread.
         client.chat_postEphemeral(
-            channel=clicked_channel(body, str(action.get("action_id"))),
-            user=body["user"]["id"],
-            **thread_kwargs(body),
+            channel=click.conversation(str(action.get("action_id"))),
+            user=click.user,
+            **click.thread_kwargs(),
             **card.kwargs(),
         )
     log.info("action %s entry=%s", action.get("action_id"), entry.label)

@@ -18,6 +18,7 @@ from bot.lookup import lookup
 from bot.metrics import count_reply
 from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
+from bot.slack.payloads import Command
 from bot.slack.services import services
 from bot.stats import channel_stats
 
@@ -36,12 +37,13 @@ def register(app: App) -> None:
 
 
 def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    asked = parse(unescape(command.get("text") or ""))
-    channel = command.get("channel_id", "")
+    typed = Command.read(command)
+    asked = parse(unescape(typed.text))
+    channel = typed.channel
     # Replies go back in the acknowledgement itself: private to the person who typed the
     # command, and they work in channels the bot is not in.
     if asked.kind == "settings":
-        outcome = _open_settings(ack, command, client, context)
+        outcome = _open_settings(ack, typed, client, context)
     elif asked.kind == "help":
         ack(response_type="ephemeral", **help_message().kwargs())
         outcome = "help"
@@ -49,8 +51,7 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
         ack(response_type="ephemeral", text=asked.problem)
         outcome = "bad-command"
     elif asked.kind == "stats":
-        user = command.get("user_id", "")
-        if not SlackOutbox(client).is_member(channel, user):
+        if not SlackOutbox(client).is_member(channel, typed.user):
             ack(response_type="ephemeral", text=STATS_MEMBERS_ONLY)
             outcome = "stats-not-a-member"
         else:
@@ -60,9 +61,8 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
             ack(response_type="ephemeral", **reply.kwargs())
             outcome = f"stats days={asked.days}"
     elif asked.kind == "escalations":
-        user = command.get("user_id", "")
-        visible = visible_to(SlackOutbox(client), user)
-        reply = services(context).escalations.open_list(user, visible)
+        visible = visible_to(SlackOutbox(client), typed.user)
+        reply = services(context).escalations.open_list(typed.user, visible)
         ack(response_type="ephemeral", **reply.kwargs())
         outcome = "escalations"
     else:
@@ -77,18 +77,16 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
     log.info("command %s channel=%s outcome=%s", COMMAND, channel, outcome)
 
 
-def _open_settings(
-    ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
-) -> str:
-    channel = command.get("channel_id", "")
+def _open_settings(ack: Ack, command: Command, client: WebClient, context: BoltContext) -> str:
+    channel = command.channel
     if not is_channel(channel):
         ack(response_type="ephemeral", text=SETTINGS_IN_DM)
         return "settings-not-a-channel"
-    if not SlackOutbox(client).is_member(channel, command.get("user_id", "")):
+    if not SlackOutbox(client).is_member(channel, command.user):
         ack(response_type="ephemeral", text=SETTINGS_MEMBERS_ONLY.format(channel=channel))
         return "settings-not-a-member"
     ack()
     shared = services(context)
     view = settings_modal(channel, shared.store.settings(channel), shared.providers)
-    client.views_open(trigger_id=command["trigger_id"], view=view)
+    client.views_open(trigger_id=command.trigger_id, view=view)
     return "settings-opened"

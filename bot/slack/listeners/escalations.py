@@ -16,9 +16,9 @@ from bot.cards.ids import (
     ESCALATE_PATTERN,
     Forged,
 )
-from bot.slack.clicks import clicked_channel, clicked_thread
 from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
+from bot.slack.payloads import Click, Submission
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
@@ -46,14 +46,15 @@ def on_escalate(
     ack()
     shared = services(context)
     entry = shared.escalations.entry(action.get("value", ""))
-    channel, thread = _source(body)
+    click = Click.read(body)
+    channel, thread = _source(click)
     view = shared.escalations.form(
         entry, channel=channel, thread_ts=thread, out=SlackOutbox(client)
     )
-    if (body.get("container") or {}).get("type") == "view":
-        client.views_push(trigger_id=body["trigger_id"], view=view)  # on top of the modal
+    if click.in_view:
+        client.views_push(trigger_id=click.trigger_id, view=view)  # on top of the modal
     else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
+        client.views_open(trigger_id=click.trigger_id, view=view)
     log.info("action escalate entry=%s channel=%s thread=%s", entry.label, channel, thread)
 
 
@@ -61,14 +62,10 @@ def on_escalation_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     shared = services(context)
-    user = (body.get("user") or {}).get("id", "")
-    view_id = view.get("id") if isinstance(view.get("id"), str) else None
+    submitted = Submission.read(body)
     try:
         result = shared.escalations.submit(
-            view.get("private_metadata", ""),
-            (view.get("state") or {}).get("values"),
-            user,
-            view_id=view_id,
+            submitted.metadata, submitted.values, submitted.user, view_id=submitted.view_id
         )
     except Forged:
         ack()
@@ -118,7 +115,7 @@ def on_move(
     """Acknowledge or Resolve on a support-channel post, by a member of that channel only."""
     ack()
     shared = services(context)
-    user = (body.get("user") or {}).get("id", "")
+    user = Click.read(body).user
     to = MOVES[action["action_id"]]
     outcome = shared.escalations.move(action.get("value", ""), to, user, SlackOutbox(client))
     shared.wake()
@@ -141,22 +138,16 @@ def on_move(
     )
 
 
-def _source(body: dict[str, Any]) -> tuple[str, str | None]:
+def _source(click: Click) -> tuple[str, str | None]:
     """(channel, thread ts) of the card that was clicked; Forged when there is none."""
-    container = body.get("container") or {}
-    if container.get("type") == "view":
-        return _view_source(body)
-    channel = clicked_channel(body, "escalate")
-    thread = clicked_thread(body)
-    if not thread and not container.get("is_ephemeral"):
-        # A top-level post starts its own thread.
-        thread = container.get("message_ts") or (body.get("message") or {}).get("ts")
+    if click.in_view:
+        # A card in the shortcut's modal: its metadata names the message it explains.
+        try:
+            return shortcut_source(click.view_metadata)
+        except ValueError as error:
+            raise Forged(str(error)) from error
+    channel = click.conversation("escalate")
+    thread = click.thread
+    if not thread and not click.ephemeral:
+        thread = click.message_ts or None  # a top-level post starts its own thread
     return channel, thread
-
-
-def _view_source(body: dict[str, Any]) -> tuple[str, str | None]:
-    """A card in the shortcut's modal: its metadata names the message it explains."""
-    try:
-        return shortcut_source((body.get("view") or {}).get("private_metadata", ""))
-    except ValueError as error:
-        raise Forged(str(error)) from error

@@ -20,6 +20,7 @@ from bot.cards.ids import is_channel
 from bot.slack.errors import StaleAction, reported
 from bot.slack.listeners.home import publish_home
 from bot.slack.outbox import SlackOutbox
+from bot.slack.payloads import Submission
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
@@ -38,19 +39,18 @@ def register(app: App) -> None:
 def on_settings_submitted(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    channel = view.get("private_metadata", "")
+    submitted = Submission.read(body)
+    channel = submitted.metadata
     if not is_channel(channel):
         ack()
         raise StaleAction(f"settings modal for {channel[:40]!r}")
     shared = services(context)
     try:
-        settings = read_settings_submission(
-            (view.get("state") or {}).get("values") or {}, shared.providers
-        )
+        settings = read_settings_submission(submitted.values, shared.providers)
     except FieldError as error:  # shown under its field, in the modal still open
         ack(response_action="errors", errors={error.field: error.says})
         return
-    user = (body.get("user") or {}).get("id") or ""
+    user = submitted.user
     members = SlackOutbox(client)
     # Checked again on save: the modal may have been opened before the person left, or its
     # metadata pointed at another channel.
