@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
-from slack_sdk.models.blocks import DateTimePickerElement, PlainTextInputElement
-
-from bot.cards import limits
+from bot.cards import kit, limits
 from bot.cards.ids import (
     ACTION_ESCALATION_ACK,
     ACTION_ESCALATION_RESOLVE,
@@ -239,9 +237,8 @@ def escalation_modal(
             _input(
                 example_id_block(n),
                 f"Example {n}: message id",
-                PlainTextInputElement(
-                    action_id=example_id_block(n),
-                    placeholder=plain(id_placeholder, limits.PLACEHOLDER),
+                kit.plain_text_input(
+                    example_id_block(n), plain(id_placeholder, limits.PLACEHOLDER)
                 ),
                 optional=True,
                 hint=id_hint if n == 1 else None,
@@ -249,15 +246,14 @@ def escalation_modal(
             _input(
                 example_time_block(n),
                 f"Example {n}: when it was sent",
-                DateTimePickerElement(action_id=example_time_block(n)),
+                kit.datetime_picker(example_time_block(n)),
                 optional=True,
             ),
             _input(
                 example_to_block(n),
                 f"Example {n}: recipient number",
-                PlainTextInputElement(
-                    action_id=example_to_block(n),
-                    placeholder=plain(NUMBER_EXAMPLE, limits.PLACEHOLDER),
+                kit.plain_text_input(
+                    example_to_block(n), plain(NUMBER_EXAMPLE, limits.PLACEHOLDER)
                 ),
                 optional=True,
             ),
@@ -266,14 +262,14 @@ def escalation_modal(
         _input(
             ESCALATION_NOTES,
             "Notes",
-            PlainTextInputElement(
-                action_id=ESCALATION_NOTES,
-                multiline=True,
-                max_length=NOTES_MAX,
-                placeholder=plain(
+            kit.plain_text_input(
+                ESCALATION_NOTES,
+                plain(
                     "What you have tried, who is affected, anything support should know",
                     limits.PLACEHOLDER,
                 ),
+                multiline=True,
+                max_length=NOTES_MAX,
             ),
             optional=True,
         )

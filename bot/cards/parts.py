@@ -10,19 +10,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    BlockElement,
-    ButtonElement,
-    ContextBlock,
-    DividerBlock,
-    HeaderBlock,
-    MarkdownTextObject,
-    PlainTextObject,
-    SectionBlock,
-)
-
-from bot.cards import limits
+from bot.cards import kit, limits
 from bot.cards.ids import ACTION_SHARE, details_action, entry_ref, escalate_action
 from bot.cards.phrases import escalation_lines, first_sentence, headline, kind_and_retry
 from bot.catalog import Entry
@@ -34,42 +22,42 @@ Blocks = list[dict]
 # -- bounded blocks ----------------------------------------------------------------------------
 
 
-def mrkdwn(text: str, limit: int = limits.SECTION_TEXT) -> MarkdownTextObject:
-    return MarkdownTextObject(text=limits.clip(text, limit, markup=True))
+def mrkdwn(text: str, limit: int = limits.SECTION_TEXT) -> kit.Text:
+    return kit.mrkdwn_text(limits.clip(text, limit, markup=True))
 
 
-def plain(text: str, limit: int) -> PlainTextObject:
-    return PlainTextObject(text=limits.clip(text, limit), emoji=True)
+def plain(text: str, limit: int) -> kit.Text:
+    return kit.plain_text(limits.clip(text, limit))
 
 
 def header(text: str) -> dict:
-    return HeaderBlock(text=plain(text, limits.HEADER_TEXT)).to_dict()
+    return kit.header_block(plain(text, limits.HEADER_TEXT))
 
 
-def section(text: str, accessory: BlockElement | None = None) -> dict:
-    return SectionBlock(text=mrkdwn(text), accessory=accessory).to_dict()
+def section(text: str, accessory: kit.Element | None = None) -> dict:
+    return kit.section_block(mrkdwn(text), accessory)
 
 
 def context(*texts: str) -> dict:
     shown = texts[: limits.CONTEXT_ELEMENTS]
-    return ContextBlock(elements=[mrkdwn(t, limits.CONTEXT_TEXT) for t in shown]).to_dict()
+    return kit.context_block([mrkdwn(t, limits.CONTEXT_TEXT) for t in shown])
 
 
 def divider() -> dict:
-    return DividerBlock().to_dict()
+    return kit.divider_block()
 
 
-def button(text: str, action_id: str, value: str, *, primary: bool = False) -> ButtonElement:
-    return ButtonElement(
-        text=plain(text, limits.BUTTON_TEXT),
-        action_id=limits.check_value(action_id, limits.ACTION_ID),
-        value=limits.check_value(value),
+def button(text: str, action_id: str, value: str, *, primary: bool = False) -> kit.Element:
+    return kit.button(
+        plain(text, limits.BUTTON_TEXT),
+        limits.check_value(action_id, limits.ACTION_ID),
+        limits.check_value(value),
         style="primary" if primary else None,
     )
 
 
-def actions(*elements: BlockElement) -> dict:
-    return ActionsBlock(elements=list(elements)).to_dict()
+def actions(*elements: kit.Element) -> dict:
+    return kit.actions_block(elements)
 
 
 def link(url: str, label: str) -> str:
@@ -120,15 +108,15 @@ def facts(entry: Entry) -> str:
     return escape(f"{entry.provider_name} · code {entry.code}{scope} · {kind_and_retry(entry)}")
 
 
-def share_button(entry: Entry) -> ButtonElement:
+def share_button(entry: Entry) -> kit.Element:
     return button("Share in channel", ACTION_SHARE, entry_ref(entry))
 
 
-def details_button(entry: Entry) -> ButtonElement:
+def details_button(entry: Entry) -> kit.Element:
     return button("Details", details_action(entry), entry_ref(entry))
 
 
-def escalate_button(entry: Entry, *, primary: bool = False) -> ButtonElement:
+def escalate_button(entry: Entry, *, primary: bool = False) -> kit.Element:
     return button("Escalate to support", escalate_action(entry), entry_ref(entry), primary=primary)
 
 
@@ -150,9 +138,9 @@ def entry_blocks(
     return top + fresh(_card(entry, share, recurring))
 
 
-# A card depends on nothing but these arguments, and building it through slack_sdk's models
-# took about a quarter of a thread reply's CPU time, so each is built once and handed out as
-# copies. The note stays out of the key: it may carry a person's name or query, and costs little.
+# A card depends on nothing but these arguments, so each is built once and handed out as copies
+# (built through slack_sdk's models, as it once was, a card took about a quarter of a thread
+# reply's CPU). The note stays out of the key: it may carry a person's name or query.
 @lru_cache(maxsize=512)
 def _card(entry: Entry, share: bool, recurring: str | None) -> Blocks:
     blocks = [

@@ -10,18 +10,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from slack_sdk.models.blocks import (
-    ConversationFilter,
-    ConversationSelectElement,
-    InputBlock,
-    InputInteractiveElement,
-    Option,
-    RadioButtonsElement,
-    StaticMultiSelectElement,
-)
-from slack_sdk.models.views import View
-
-from bot.cards import limits
+from bot.cards import kit, limits
 from bot.cards.ids import (
     ACTION_SETTINGS_PICK,
     CALLBACK_EXPLAIN_VIEW,
@@ -60,33 +49,34 @@ _SWITCH = {True: "on", False: "off"}
 
 
 def _view(kind: str, blocks: Blocks, **fields: Any) -> dict:
-    """slack_sdk checks the title, buttons, metadata and block count against Slack's limits."""
-    return View(type=kind, blocks=blocks, **fields).to_dict()
+    """The callers bound titles, buttons and metadata (bot.cards.limits); too many blocks is
+    a bug, refused here rather than by Slack."""
+    if len(blocks) > limits.VIEW_BLOCKS:  # Slack refuses the view: a bug, not a clip
+        raise ValueError(f"{len(blocks)} blocks in a view; Slack takes {limits.VIEW_BLOCKS}")
+    return kit.view(kind, blocks, **fields)
 
 
 def _modal_title(text: str) -> dict:
-    return plain(text, limits.MODAL_TITLE).to_dict()
+    return plain(text, limits.MODAL_TITLE)
 
 
-def _option(value: str, text: str, description: str | None = None) -> Option:
-    return Option(
-        value=limits.check_value(value, limits.OPTION_VALUE),
-        text=plain(text, limits.OPTION_TEXT),
-        description=plain(description, limits.SECTION_TEXT) if description else None,
+def _option(value: str, text: str, description: str | None = None) -> dict:
+    return kit.option(
+        limits.check_value(value, limits.OPTION_VALUE),
+        plain(text, limits.OPTION_TEXT),
+        plain(description, limits.SECTION_TEXT) if description else None,
     )
 
 
-def _input(field: str, label: str, element: InputInteractiveElement, **kw: Any) -> dict:
-    return InputBlock(block_id=field, label=label, element=element, **kw).to_dict()
+def _input(field: str, label: str, element: kit.Element, **kw: Any) -> dict:
+    return kit.input_block(field, label, element, **kw)
 
 
 def _switch(
     field: str, on: bool, on_text: tuple[str, str], off_text: tuple[str, str]
-) -> RadioButtonsElement:
+) -> kit.Element:
     options = [_option("on", *on_text), _option("off", *off_text)]
-    return RadioButtonsElement(
-        action_id=field, options=options, initial_option=options[0 if on else 1]
-    )
+    return kit.radio_buttons(field, options, options[0 if on else 1])
 
 
 # -- channel settings ------------------------------------------------------------------------
@@ -117,11 +107,10 @@ def settings_modal(
     options = {slug: _option(slug, name) for slug, name in list(providers.items())[:100]}
     # In the channel's order (it is a preference order); Slack refuses unknown initial options.
     chosen = [options[p] for p in settings.providers if p in options]
-    channel = ConversationSelectElement(
-        action_id=SETTINGS_SUPPORT_CHANNEL,
-        placeholder=plain("Pick a channel", limits.PLACEHOLDER),
-        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-        initial_conversation=settings.support_channel,
+    channel = kit.conversations_select(
+        SETTINGS_SUPPORT_CHANNEL,
+        plain("Pick a channel", limits.PLACEHOLDER),
+        initial=settings.support_channel,
     )
     blocks = [
         section(f"How smserror behaves in <#{escape(channel_id)}>."),
@@ -138,11 +127,11 @@ def settings_modal(
         _input(
             SETTINGS_PROVIDERS,
             "Preferred providers",
-            StaticMultiSelectElement(
-                action_id=SETTINGS_PROVIDERS,
-                placeholder=plain("All providers", limits.PLACEHOLDER),
-                options=list(options.values()),
-                initial_options=chosen or None,
+            kit.multi_static_select(
+                SETTINGS_PROVIDERS,
+                plain("All providers", limits.PLACEHOLDER),
+                list(options.values()),
+                chosen,
             ),
             optional=True,
             hint="When a code means different things at different providers, "
@@ -346,10 +335,8 @@ def home_view(
 ) -> dict:
     """The App Home tab: what smserror does, how to ask it, the workspace's top codes this
     week, and the user's channel settings."""
-    picker = ConversationSelectElement(
-        action_id=ACTION_SETTINGS_PICK,
-        placeholder=plain("Pick a channel", limits.PLACEHOLDER),
-        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    picker = kit.conversations_select(
+        ACTION_SETTINGS_PICK, plain("Pick a channel", limits.PLACEHOLDER)
     )
     head = [
         header("smserror"),
