@@ -173,10 +173,21 @@ def _database_problem(url: str, exc: BaseException) -> str:
     return f"cannot use the database DATABASE_URL names ({shown}): {reason[:300]}"
 
 
+def installed_version() -> str:
+    """The version pip installed (pyproject.toml's), or "unknown" when run from a bare tree."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("smserror")
+    except PackageNotFoundError:
+        return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="smserror", description="Explain SMS and MMS delivery errors."
     )
+    parser.add_argument("--version", action="version", version=f"smserror {installed_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("lookup", help="look up a code, name or words")
@@ -213,7 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP")
     p.add_argument("--http", action="store_true", help="serve HTTP even if SLACK_APP_TOKEN is set")
     p.add_argument("--port", type=int, help="HTTP port (default: PORT, else 3000)")
-    p.add_argument("--host", default="0.0.0.0", help="HTTP address to listen on")
+    p.add_argument(
+        "--host", default="0.0.0.0", help="HTTP address to listen on (default: every interface)"
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("console", help="chat with the bot in the terminal, no Slack needed")

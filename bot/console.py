@@ -1,8 +1,11 @@
 """`smserror console`: the real Bolt app and listeners, with the terminal standing in for Slack.
 
 Each typed line becomes the request Slack would send (a message in #console, a /smserror
-command, an @smserror mention) and goes through app.dispatch(); whatever the listeners send
-back through the Web API is printed instead of posted. Request verification is off for this
+command, an @smserror mention, the click on a numbered button) and goes through
+app.dispatch(); whatever the listeners send back through the Web API, or through respond(), is
+printed instead of posted, buttons numbered. A window (a modal) that opens is filled in field by
+field at the prompt and submitted as Slack submits it, so Escalate, Details, Share, Settings and
+Acknowledge can all be tried without a workspace. Request verification is off for this
 in-process path only: nothing here arrives over a network.
 """
 
@@ -15,10 +18,13 @@ import sys
 import textwrap
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from typing import Any, TextIO
 from urllib.parse import urlencode
 
 from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
@@ -40,6 +46,8 @@ BOT_ID = "B0SMSERR1"
 APP_ID = "A0CONSOLE"
 MENTION = "@smserror"
 MAX_ROUNDS = 10  # outbox rounds per line: a reply, then what follows it (a receipt)
+RESPOND_URL = "console://respond"  # respond() prints; Bolt only needs there to be one
+MAX_TRIES = 5  # rounds of filling a window in before it is given up
 
 BANNER = """\
 smserror console: the Slack bot in your terminal (nothing is sent to Slack).
@@ -49,8 +57,21 @@ You are posting in #console. Try:
   /smserror opted out          look up by words
   @smserror what is 30008?     ask the bot directly
   /smserror help               everything it can do
+Buttons show with a number, [3 Escalate to support]: type 3 to press it. A window that
+opens asks for its fields one by one (Enter leaves one as it is; "cancel" closes it).
 Ctrl-D quits.
 """
+
+# Why nothing came back, from the decision the outbox made for the line.
+NO_REPLY = {
+    "no-codes": "  (no reply: smserror answers messages with error codes)",
+    "rate-limited": "  (no reply: this channel's reply cap held it back; "
+    "SMSERROR_REPLIES_PER_MINUTE raises the cap)",
+    "already-explained": "  (no reply: this thread has that code's card already)",
+    "auto-reply-off": "  (no reply: auto-reply is off in #console; /smserror settings turns it on)",
+    "bot-skipped": "  (no reply: messages from bots are not answered here)",
+    "duplicate": "  (no reply: that message was answered already)",
+}
 
 
 def indent(text: str, width: int, prefix: str = "  │ ") -> str:
@@ -60,6 +81,16 @@ def indent(text: str, width: int, prefix: str = "  │ ") -> str:
     return "\n".join(prefix + line if line else prefix.rstrip() for line in lines)
 
 
+@dataclass(frozen=True)
+class Pressable:
+    """A button shown, and where it sits: what Slack's click on it would carry."""
+
+    button: dict[str, Any]
+    container: dict[str, Any]
+    message: dict[str, Any] | None = None  # the message it is on
+    view: dict[str, Any] | None = None  # or the window it is in
+
+
 class ConsoleClient(WebClient):
     """A WebClient that prints what the bot would post and answers like Slack would."""
 
@@ -67,6 +98,8 @@ class ConsoleClient(WebClient):
         super().__init__(token="xoxb-console", base_url="http://console.invalid/api/")
         self.out = out
         self.shown = 0  # how many things were printed; the console says so when a line got none
+        self.buttons: list[Pressable] = []  # numbered as shown since the last line typed
+        self.open_view: dict[str, Any] | None = None  # a window waiting to be filled in
         self._ts = itertools.count(1)
 
     def api_call(  # type: ignore[override]
@@ -105,37 +138,107 @@ class ConsoleClient(WebClient):
         self.out.write(f"{title}\n{indent(text, width)}\n\n")
         self.out.flush()
 
+    def show_message(
+        self, title: str, message: Message, ts: str, *, thread_ts: Any = None, private: bool
+    ) -> None:
+        """A message, its buttons numbered after those already shown for this line."""
+        shown = self._numbered(lambda press: message_text(message, press))
+        container = {
+            "type": "message",
+            "message_ts": ts,
+            "channel_id": CHANNEL,
+            "is_ephemeral": private,
+            **({"thread_ts": thread_ts} if thread_ts else {}),
+        }
+        on = {"type": "message", "user": BOT_USER, "ts": ts, "text": message.text}
+        on.update(blocks=list(message.blocks), **({"thread_ts": thread_ts} if thread_ts else {}))
+        self.show(title, shown(lambda b: Pressable(b, container, message=on)))
+
+    def show_view(self, title: str, view: dict[str, Any]) -> None:
+        shown = self._numbered(lambda press: view_text(view, press))
+        container = {"type": "view", "view_id": view["id"]}
+        self.show(title, shown(lambda b: Pressable(b, container, view=view)))
+
+    def _numbered(
+        self, render: Callable[[list[dict[str, Any]]], str]
+    ) -> Callable[[Callable[[dict[str, Any]], Pressable]], str]:
+        """Render with buttons numbered on from this line's; then keep the new ones pressable."""
+        press = [p.button for p in self.buttons]
+        text = render(press)
+
+        def keep(where: Callable[[dict[str, Any]], Pressable]) -> str:
+            self.buttons += [where(b) for b in press[len(self.buttons) :]]
+            return text
+
+        return keep
+
     # Web API methods the listeners call, answered as Slack would.
 
     def _auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"team_id": TEAM, "user_id": BOT_USER, "bot_id": BOT_ID, "user": "smserror"}
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
-        where = "replied in the thread" if args.get("thread_ts") else "posted in #console"
-        self.show(f"smserror {where}:", message_text(_message(args)))
-        return {"channel": args.get("channel"), "ts": self.next_ts()}
+        thread, ts = args.get("thread_ts"), self.next_ts()
+        where = "replied in the thread" if thread else "posted in #console"
+        self.show_message(f"smserror {where}:", _message(args), ts, thread_ts=thread, private=False)
+        return {"channel": args.get("channel"), "ts": ts}
 
     def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        self.show("smserror (only you can see this):", message_text(_message(args)))
-        return {"message_ts": self.next_ts()}
+        ts = self.next_ts()
+        title = "smserror (only you can see this):"
+        self.show_message(title, _message(args), ts, thread_ts=args.get("thread_ts"), private=True)
+        return {"message_ts": ts}
+
+    def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = str(args.get("ts"))
+        self.show_message("smserror updated its message:", _message(args), ts, private=False)
+        return {"channel": args.get("channel"), "ts": ts}
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = _decoded(args.get("view"))
-        self.show("smserror opened a window:", view_text(view))
-        return {"view": {**view, "id": "V0CONSOLE"}}
+        view = {**_decoded(args.get("view")), "id": f"V0CONSOLE{next(self._ts)}"}
+        self.show_view("smserror opened a window:", view)
+        if any(block.get("type") == "input" for block in view.get("blocks", [])):
+            self.open_view = view
+        return {"view": view}
 
     _views_push = _views_open
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = _decoded(args.get("view"))
-        self.show("smserror updated its App Home tab:", view_text(view))
-        return {"view": {**view, "id": "V0CONSOLEHOME"}}
+        view = {**_decoded(args.get("view")), "id": "V0CONSOLEHOME"}
+        self.show_view("smserror updated its App Home tab:", view)
+        return {"view": view}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"members": [USER, BOT_USER], "response_metadata": {"next_cursor": ""}}
 
     def _other(self, args: dict[str, Any]) -> dict[str, Any]:
         return {}
+
+
+class ConsoleRespond(Respond):
+    """respond() for the console: what would go to the response_url is printed."""
+
+    def __init__(self, client: ConsoleClient) -> None:
+        super().__init__(response_url=RESPOND_URL)
+        self.client = client
+
+    def __call__(  # type: ignore[override]
+        self,
+        text: str | dict = "",
+        blocks: Any = None,
+        response_type: str | None = None,
+        delete_original: bool | None = None,
+        thread_ts: str | None = None,
+        **_: Any,
+    ) -> None:
+        if delete_original:
+            self.client.show("smserror removed its private message.", "")
+            return
+        message = Message(str(text or ""), tuple(_decoded(blocks) or ()))
+        everyone = response_type == "in_channel"
+        title = "smserror posted in #console:" if everyone else "smserror (only you can see this):"
+        ts = self.client.next_ts()
+        self.client.show_message(title, message, ts, thread_ts=thread_ts, private=not everyone)
 
 
 def _decoded(value: Any) -> Any:
@@ -149,24 +252,50 @@ def _message(args: dict[str, Any]) -> Message:
 class Console:
     """Turns typed lines into Slack requests for one Bolt app."""
 
-    def __init__(self, app: App, client: ConsoleClient, deliveries: Deliveries) -> None:
+    def __init__(
+        self,
+        app: App,
+        client: ConsoleClient,
+        store: Store,
+        deliveries: Deliveries,
+        ask: Callable[[str], str | None],
+    ) -> None:
         self.app = app
         self.client = client
+        self.store = store
         self.deliveries = deliveries
         self.poster = SlackPoster(client)
+        self.ask = ask  # a prompt's answer; None once the input has ended
 
     def handle(self, line: str) -> None:
         before = self.client.shown
-        if line.startswith("/"):
+        pressed = self._pressable(line)
+        self.client.buttons = []  # what this line shows is numbered afresh
+        if pressed is not None:
+            self._press(pressed)
+        elif line.startswith("/"):
             self._command(line)
         elif line.casefold().startswith(MENTION):
             self._mention(line[len(MENTION) :].strip())
         else:
             self._message(line)
-        self._deliver()
-        if self.client.shown == before and not line.startswith("/"):
-            self.client.out.write("  (no reply: smserror answers messages with error codes)\n\n")
+        outcomes = self._deliver()
+        while self.client.open_view is not None:
+            view, self.client.open_view = self.client.open_view, None
+            self._fill(view)
+            outcomes += self._deliver()
+        if self.client.shown == before and pressed is None and not line.startswith("/"):
+            hint = next((NO_REPLY[o] for o in outcomes if o in NO_REPLY), NO_REPLY["no-codes"])
+            self.client.out.write(hint + "\n\n")
             self.client.out.flush()
+
+    def _pressable(self, line: str) -> Pressable | None:
+        """The button a line names by its number, when one with that number is shown."""
+        if line.isdigit() and 1 <= int(line) <= len(self.client.buttons):
+            return self.client.buttons[int(line) - 1]
+        return None
+
+    # -- what a person does, as the requests Slack sends ----------------------------------------
 
     def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
@@ -183,13 +312,16 @@ class Console:
                 "user_id": USER,
                 "user_name": "you",
                 "api_app_id": APP_ID,
-                "trigger_id": f"console.{self.client.next_ts()}",
+                "response_url": RESPOND_URL,
+                "trigger_id": self._trigger(),
             }
         )
         response = self._dispatch(body, "application/x-www-form-urlencoded")
         if response.body:
             reply = json.loads(response.body)
-            self.client.show("smserror (only you can see this):", message_text(_message(reply)))
+            ts = self.client.next_ts()
+            title = "smserror (only you can see this):"
+            self.client.show_message(title, _message(reply), ts, private=True)
 
     def _mention(self, question: str) -> None:
         # Slack sends a mention twice, as app_mention and as a message; the bot answers once.
@@ -213,18 +345,167 @@ class Console:
         }
         self._dispatch(json.dumps(body), "application/json")
 
-    def _deliver(self) -> None:
+    def _press(self, pressed: Pressable) -> None:
+        """The block_actions payload Slack sends for a click on that button."""
+        button = pressed.button
+        action = {
+            "action_id": button.get("action_id"),
+            "block_id": "console",
+            "type": "button",
+            "value": button.get("value"),
+            "text": button.get("text"),
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": USER, "username": "you", "name": "you", "team_id": TEAM},
+            "api_app_id": APP_ID,
+            "container": pressed.container,
+            "trigger_id": self._trigger(),
+            "team": {"id": TEAM, "domain": "console"},
+            "is_enterprise_install": False,
+            "state": {"values": {}},
+            "actions": [action],
+        }
+        if pressed.message is not None:
+            payload.update(
+                channel={"id": CHANNEL, "name": "console"},
+                message=pressed.message,
+                response_url=RESPOND_URL,
+            )
+        if pressed.view is not None:
+            payload["view"] = pressed.view
+        self._dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
+
+    def _fill(self, view: dict[str, Any]) -> None:
+        """Ask for the window's fields one by one, submit it, and ask again for those the bot
+        says are wrong, as the modal would show them."""
+        title = (view.get("title") or {}).get("text", "the window")
+        values: dict[str, Any] = {}
+        wrong: dict[str, str] = {}
+        for _ in range(MAX_TRIES):
+            for block in view.get("blocks", []):
+                field = block.get("block_id")
+                if block.get("type") != "input" or (wrong and field not in wrong):
+                    continue
+                if field in wrong:
+                    self.client.out.write(f"  ! {wrong[field]}\n")
+                answer = fill_in(block, self.ask, self.client.out)
+                if answer is None:  # "cancel", or the input ended
+                    self.client.out.write(f"  ({title} closed, nothing sent)\n\n")
+                    return
+                action = (block.get("element") or {}).get("action_id", field)
+                values[field] = {action: answer}  # state.values[block_id][action_id]
+            reply = self._submit(view, values)
+            if reply.get("response_action") == "errors":
+                wrong = {k: str(v) for k, v in (reply.get("errors") or {}).items()}
+                continue
+            if reply.get("response_action") in ("update", "push"):
+                updated = {**reply["view"], "id": view["id"]}
+                self.client.show_view("smserror changed the window:", updated)
+                if any(b.get("type") == "input" for b in updated.get("blocks", [])):
+                    view, values, wrong = updated, {}, {}
+                    continue
+            self.client.out.write(f"  ({title} sent and closed)\n\n")
+            return
+        self.client.out.write(f"  ({title} closed after {MAX_TRIES} tries)\n\n")
+
+    def _submit(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM, "domain": "console"},
+            "user": {"id": USER, "username": "you", "name": "you", "team_id": TEAM},
+            "api_app_id": APP_ID,
+            "trigger_id": self._trigger(),
+            "view": {**view, "state": {"values": values}},
+        }
+        response = self._dispatch(urlencode({"payload": json.dumps(payload)}), FORM)
+        return json.loads(response.body) if response.body else {}
+
+    def _trigger(self) -> str:
+        return f"console.{self.client.next_ts()}"
+
+    # -- the bot's side ---------------------------------------------------------------------
+
+    def _deliver(self) -> list[str]:
         """Post what the line made the bot decide, before the next prompt: the outbox the
-        workers empty when serving, emptied here in the foreground."""
+        workers empty when serving, emptied here in the foreground. Returns each job's outcome
+        (a decision such as "rate-limited", or "posted")."""
+        outcomes: list[str] = []
         for _ in range(MAX_ROUNDS):
-            if not self.deliveries.deliver_due(self.poster, limit=20):
+            jobs = self.store.take_jobs(lease=self.deliveries.lease, limit=20)
+            if not jobs:
                 break
+            outcomes += [self.deliveries.deliver(job, self.poster) for job in jobs]
+        return outcomes
 
     def _dispatch(self, body: str, content_type: str) -> BoltResponse:
         response = self.app.dispatch(BoltRequest(body=body, headers={"content-type": content_type}))
         if response.status != 200:
             self.client.out.write(f"  (smserror failed: HTTP {response.status}; see the log)\n\n")
         return response
+
+
+FORM = "application/x-www-form-urlencoded"
+CANCEL = "cancel"
+
+
+def fill_in(
+    block: dict[str, Any], ask: Callable[[str], str | None], out: TextIO
+) -> dict[str, Any] | None:
+    """One input block's state value, as Slack sends it, from what is typed at its prompt;
+    None for "cancel" or the end of the input. Enter keeps what the field holds."""
+    element = block.get("element") or {}
+    kind = element.get("type")
+    label = (block.get("label") or {}).get("text", "")
+    optional = " (optional)" if block.get("optional") else ""
+    state: dict[str, Any] = {"type": kind}
+    if kind in ("radio_buttons", "multi_static_select"):
+        options = element.get("options") or []
+        for n, option in enumerate(options, 1):
+            out.write(f"    {n}. {(option.get('text') or {}).get('text', '')}\n")
+        many = kind == "multi_static_select"
+        how = "numbers, comma-separated" if many else f"1-{len(options)}"
+        typed = ask(f"  {label}{optional} [{how}]: ")
+        if typed is None or typed.strip().casefold() == CANCEL:
+            return None
+        picked = [
+            options[int(n) - 1]
+            for n in typed.replace(",", " ").split()
+            if n.isdigit() and 1 <= int(n) <= len(options)
+        ]
+        if many:
+            state["selected_options"] = (
+                picked if typed.strip() else element.get("initial_options", [])
+            )
+        else:
+            state["selected_option"] = picked[0] if picked else element.get("initial_option")
+        return state
+    hint = {
+        "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)",
+        "conversations_select": " (#console or a channel id)",
+    }.get(kind, "")
+    typed = ask(f"  {label}{optional}{hint}: ")
+    if typed is None or typed.strip().casefold() == CANCEL:
+        return None
+    typed = typed.strip()
+    if kind == "datetimepicker":
+        state["selected_date_time"] = _when(typed)
+    elif kind == "conversations_select":
+        chosen = CHANNEL if typed.lstrip("#") == "console" else typed or None
+        state["selected_conversation"] = chosen or element.get("initial_conversation")
+    else:
+        state["value"] = typed or element.get("initial_value") or None
+    return state
+
+
+def _when(typed: str) -> int | None:
+    """Unix seconds of a date and time typed in UTC; None when empty or not read."""
+    try:
+        moment = datetime.strptime(typed, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    return int(moment.timestamp())
 
 
 def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
@@ -242,16 +523,31 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
         process_before_response=True,
     )
 
+    respond = ConsoleRespond(client)
+
     @app.middleware
     def _print_instead(context: BoltContext, next: Callable[[], None]) -> None:
-        # Bolt gives each request a fresh WebClient built from app.client's settings; the
-        # listeners must get this one, which prints instead of calling Slack.
+        # Bolt gives each request a fresh WebClient built from app.client's settings, and a
+        # respond() that posts to the response_url; the listeners must get these, which print.
         context["client"] = client
+        context["respond"] = respond
         next()
 
-    console = Console(app, client, shared.deliveries)
-    stdout.write(BANNER + "\n")
     interactive = stdin.isatty()
+
+    def ask(prompt: str) -> str | None:
+        if interactive:
+            try:
+                return input(prompt)
+            except EOFError:
+                return None
+        stdout.write(prompt)
+        line = stdin.readline()
+        stdout.write(line if line.endswith("\n") else line + "\n")  # a transcript reads whole
+        return line.rstrip("\n") if line else None
+
+    console = Console(app, client, store, shared.deliveries, ask)
+    stdout.write(BANNER + "\n")
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
     try:

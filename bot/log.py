@@ -19,6 +19,9 @@ MASK = "****"
 
 # Attributes every LogRecord has; anything else on a record came from `extra=` (kind, status...).
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+# uvicorn adds each of its messages again, painted with terminal colours, as `color_message`:
+# no field of ours, and escape codes in a JSON log.
+_STANDARD.add("color_message")
 
 
 def extra_fields(record: logging.LogRecord) -> dict[str, Any]:

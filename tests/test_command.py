@@ -36,3 +36,15 @@ def test_stats_outside_its_range_says_how_to_ask(days: str) -> None:
     asked = parse(f"stats {days}")
     assert asked.kind == "bad"
     assert asked.problem and "/smserror stats 30" in asked.problem
+
+
+def test_smserror_version_says_the_installed_version() -> None:
+    import subprocess
+    import sys
+    from importlib.metadata import version
+
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"smserror {version('smserror')}"

@@ -106,3 +106,14 @@ def test_a_serving_bot_writes_only_json_lines_with_one_line_per_request(tmp_path
     assert any(r["path"] == "/nope" and r["status"] == 404 for r in requests)
     assert len([r for r in requests if r["path"] == "/slack/events"]) == 1
     # running_http_bot has checked the whole output for both secrets on the way out.
+
+
+def test_uvicorns_coloured_copy_of_a_message_stays_out_of_json_lines(logs) -> None:
+    stream, configure = logs
+    configure("json")
+    logging.getLogger("uvicorn.error").info(
+        "Started server process [%d]", 7, extra={"color_message": "Started \x1b[36m%d\x1b[0m"}
+    )
+    [line] = lines(stream)
+    assert line["message"] == "Started server process [7]"
+    assert "color_message" not in line

@@ -1,7 +1,8 @@
 """Block Kit as terminal text, for `smserror console`: what a person would read in Slack.
 
 Links show as "label (url)", mentions as "#C123" / "@U123", escapes are undone, buttons show as
-"[Share in channel]" and dividers as a rule. Pure: blocks in, text out.
+"[Share in channel]" (or "[2 Share in channel]", numbered for pressing, when a list to collect
+them is given) and dividers as a rule. Pure: blocks in, text out.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.cards.message import Message
+
+Buttons = list[dict[str, Any]]  # the buttons shown, in the order of their numbers
 
 RULE = "─" * 40
 _ANGLE = re.compile(r"<([^<>]*)>")
@@ -38,10 +41,13 @@ def _text(obj: dict[str, Any] | None) -> str:
     return unmrkdwn(obj["text"]) if obj.get("type") == "mrkdwn" else obj.get("text", "")
 
 
-def _element(element: dict[str, Any]) -> str:
+def _element(element: dict[str, Any], press: Buttons | None = None) -> str:
     kind = element.get("type")
     if kind == "button":
-        return f"[{_text(element.get('text'))}]"
+        if press is None:
+            return f"[{_text(element.get('text'))}]"
+        press.append(element)
+        return f"[{len(press)} {_text(element.get('text'))}]"
     if kind in ("mrkdwn", "plain_text"):
         return _text(element)
     if kind == "image":
@@ -75,7 +81,7 @@ def _options(element: dict[str, Any]) -> list[str]:
     return out
 
 
-def _block(block: dict[str, Any]) -> list[str]:
+def _block(block: dict[str, Any], press: Buttons | None) -> list[str]:
     kind = block.get("type")
     if kind == "header":
         title = _text(block.get("text"))
@@ -84,12 +90,12 @@ def _block(block: dict[str, Any]) -> list[str]:
         lines = [_text(block.get("text"))] if block.get("text") else []
         lines += [_text(f) for f in block.get("fields", [])]
         if accessory := block.get("accessory"):
-            lines.append(_element(accessory))
+            lines.append(_element(accessory, press))
         return lines
     if kind == "context":
         return [" · ".join(_element(e) for e in block.get("elements", []))]
     if kind == "actions":
-        return [" ".join(_element(e) for e in block.get("elements", []))]
+        return [" ".join(_element(e, press) for e in block.get("elements", []))]
     if kind == "divider":
         return [RULE]
     if kind == "input":
@@ -105,22 +111,22 @@ def _block(block: dict[str, Any]) -> list[str]:
     return [f"[{kind} block]"]
 
 
-def blocks_text(blocks: Iterable[dict[str, Any]]) -> str:
-    return "\n".join(line for block in blocks for line in _block(block))
+def blocks_text(blocks: Iterable[dict[str, Any]], press: Buttons | None = None) -> str:
+    return "\n".join(line for block in blocks for line in _block(block, press))
 
 
-def message_text(message: Message) -> str:
+def message_text(message: Message, press: Buttons | None = None) -> str:
     """A message as the console prints it; the fallback text when it has no blocks."""
-    return blocks_text(message.blocks) if message.blocks else unmrkdwn(message.text)
+    return blocks_text(message.blocks, press) if message.blocks else unmrkdwn(message.text)
 
 
-def view_text(view: dict[str, Any]) -> str:
+def view_text(view: dict[str, Any], press: Buttons | None = None) -> str:
     """A modal or App Home tab: its title, its blocks, then its buttons."""
     lines = []
     if view.get("title"):
         title = _text(view["title"])
         lines += [title, "=" * len(title)]
-    body = blocks_text(view.get("blocks", []))
+    body = blocks_text(view.get("blocks", []), press)
     lines += [body] if body else []
     buttons = [f"[{_text(view[k])}]" for k in ("submit", "close") if view.get(k)]
     if buttons:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
+import time
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,16 +119,34 @@ def make_engine(url: str, *, create_folder: bool = True) -> Engine:
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
         cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout=15000")
         # WAL lets Slack's concurrent deliveries read while one writes a claim; the WAL and
         # shared-memory files inherit the database file's permissions.
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=15000")
+        _into_wal(cursor)
         # With WAL, NORMAL keeps every commit through a crash of the process (what the outbox
         # needs) and skips the fsync per commit that FULL adds against power loss.
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
     return engine
+
+
+WAL_WAIT = 15.0  # seconds, as busy_timeout
+
+
+def _into_wal(cursor: sqlite3.Cursor) -> None:
+    """Put the file in WAL mode (it stays so). Why a loop: on a new file, SQLite refuses the
+    switch with "database is locked" at once, without waiting out busy_timeout, while another
+    connection holds a lock; instances starting together on a new file hit that."""
+    deadline = time.monotonic() + WAL_WAIT
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _check_folder(path: Path, *, create: bool) -> None:
