@@ -648,13 +648,47 @@ def load_catalog(
     )
 
 
-def lint(paths: Iterable[str | Path]) -> list[Problem]:
-    """Check operator files against the built-in catalog; [] means they are fine to deploy."""
+def lint(paths: Iterable[str | Path] | None) -> list[Problem]:
+    """Check operator files against the built-in catalog; [] means they are fine to deploy.
+
+    Beyond what loading checks, a value that YAML cut short at a comment is a problem: it
+    loads, but shows a person half a sentence."""
+    files = catalog_files([builtin_dir(), *(operator_paths() if paths is None else paths)])
+    problems = [problem for path in files for problem in comment_cuts(path)]
     try:
         load_catalog(paths)
     except CatalogError as exc:
-        return exc.problems
-    return []
+        return exc.problems + problems
+    return problems
+
+
+# An unquoted value with " #" and then a word in it: YAML ends the value there (the rest is a
+# comment), so "Post it in #sms-support first" loads as "Post it in". A comment written on
+# purpose has a space after its "#".
+_ITEM = re.compile(r"^\s*(?:-\s+)?(?:[A-Za-z_][\w-]*:(?:\s+|$))?")
+_CUT = re.compile(r"\s#\S")
+
+
+def _cut_by_a_comment(line: str) -> bool:
+    value = line[_ITEM.match(line).end() :]  # type: ignore[union-attr]  (matches every line)
+    return bool(value) and value[0] not in "\"'|>[{#&*!%@`" and bool(_CUT.search(value))
+
+
+def comment_cuts(path: Path) -> list[Problem]:
+    """The lines of a catalog file whose unquoted value a "#" cuts short."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return []  # loading reports the file itself
+    return [
+        Problem(
+            str(path),
+            f'line {n}: the " #" starts a YAML comment and cuts this text short; put the '
+            "whole value in quotes",
+        )
+        for n, line in enumerate(text.splitlines(), 1)
+        if _cut_by_a_comment(line)
+    ]
 
 
 @cache

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -91,9 +91,10 @@ class Config:
         return any((self.bot_token, self.app_token, self.signing_secret))
 
     def secrets(self) -> list[str]:
-        """Every secret value, for the log filter that masks them should one slip through."""
-        found = [s.reveal() for s in (self.bot_token, self.signing_secret, self.app_token) if s]
-        return [s for s in found if s]
+        """Every secret value, for the log filter that masks them should one slip through.
+        Found by type, so a Secret field added later is masked without being listed here."""
+        found = [getattr(self, f.name) for f in fields(self)]
+        return [s.reveal() for s in found if isinstance(s, Secret) and s.reveal()]
 
     def require_http(self) -> tuple[Secret, Secret]:
         """The bot token and signing secret HTTP mode needs, or ConfigError naming the gap."""

@@ -128,6 +128,12 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("slack_sdk.web.base_client").addFilter(_one_line_per_failure)
+    # Start-up chatter that says nothing to an operator: Alembic lists its plugins and each
+    # migration context at INFO (the migrations we run are logged as they run, at INFO), and
+    # Bolt warns that the token it read from SLACK_BOT_TOKEN goes unused beside our client.
+    quiet = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+    logging.getLogger("alembic.runtime.plugins").setLevel(quiet)
+    logging.getLogger("slack_bolt.App").addFilter(_not_the_unused_token)
 
 
 def _one_line_per_failure(record: logging.LogRecord) -> bool:
@@ -137,3 +143,7 @@ def _one_line_per_failure(record: logging.LogRecord) -> bool:
         record.levelno >= logging.ERROR
         and record.getMessage().startswith("Failed to send a request to Slack API server")
     )
+
+
+def _not_the_unused_token(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("As you gave `client` as well, `token` will be")

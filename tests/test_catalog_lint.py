@@ -212,3 +212,40 @@ def test_operator_files_are_validated_even_with_a_warm_cache(tmp_path, monkeypat
     assert any((tmp_path / "cache").iterdir())
     bad = provider_file(tmp_path, GOOD_ENTRY.replace("retry_with_backoff", "sometimes"))
     assert lint([bad])  # refused: operator files never come from the cache
+
+
+CUT = """
+overrides:
+  - provider: twilio
+    code: "30007"
+    extra_fix:
+      - Post the message SID in #sms-deliverability before escalating.
+"""
+
+
+def test_a_value_a_comment_cuts_short_is_a_problem_and_quoting_it_is_the_fix(
+    tmp_path: Path,
+) -> None:
+    cut = write(tmp_path, CUT)
+    problem = only_problem(cut)
+    assert "line 6" in problem.message and "quotes" in problem.message
+    quoted = CUT.replace(
+        "- Post the message SID in #sms-deliverability before escalating.",
+        '- "Post the message SID in #sms-deliverability before escalating."',
+    )
+    assert lint([write(tmp_path, quoted, "quoted.yaml")]) == []
+
+
+def test_comments_written_on_purpose_and_links_with_anchors_are_fine(tmp_path: Path) -> None:
+    body = (
+        "provider: acme   # the slug\nname: Acme SMS\ndocs_url: https://acme.example/errors#sms\n"
+        "entries:" + GOOD_ENTRY
+    )
+    assert lint([write(tmp_path, body)]) == []
+
+
+def test_the_operator_example_in_the_catalog_readme_lints_clean(tmp_path: Path) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "catalog" / "README.md").read_text()
+    example = readme.split("## Operator files", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    assert "#sms-deliverability" in example
+    assert lint([write(tmp_path, example)]) == []

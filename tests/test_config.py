@@ -185,3 +185,16 @@ def test_a_dotenv_file_in_the_working_folder_is_used(tmp_path: Path) -> None:
     done = run_bot(["serve", "--http"], tmp_path)
     assert done.returncode == 2
     assert "SLACK_SIGNING_SECRET is missing" in done.stderr  # the token came from .env
+
+
+def test_secrets_are_found_by_their_type_so_a_new_one_is_masked_unlisted() -> None:
+    from dataclasses import dataclass
+
+    from bot.config import Secret
+
+    @dataclass(frozen=True)
+    class WithAnother(Config):
+        webhook_token: Secret | None = None
+
+    config = WithAnother(bot_token=Secret("xoxb-one"), webhook_token=Secret("whk-two"))
+    assert sorted(config.secrets()) == ["whk-two", "xoxb-one"]

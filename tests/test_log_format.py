@@ -117,3 +117,16 @@ def test_uvicorns_coloured_copy_of_a_message_stays_out_of_json_lines(logs) -> No
     [line] = lines(stream)
     assert line["message"] == "Started server process [7]"
     assert "color_message" not in line
+
+
+def test_start_up_chatter_is_left_out_below_debug(logs) -> None:
+    stream, _ = logs
+    configure_logging("INFO", SECRETS, stream=stream, fmt="text")
+    logging.getLogger("alembic.runtime.plugins").info("setup plugin alembic.autogenerate.types")
+    logging.getLogger("slack_bolt.App").warning(
+        "As you gave `client` as well, `token` will be unused."
+    )
+    logging.getLogger("alembic.runtime.migration").info("Running upgrade 0003 -> 0004, …")
+    assert (
+        stream.getvalue().count("\n") == 1 and "Running upgrade 0003 -> 0004" in stream.getvalue()
+    )
