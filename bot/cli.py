@@ -109,7 +109,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
-    return run_console(load_config())
+    return run_console(load_config(), temp=args.temp)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -230,6 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("console", help="chat with the bot in the terminal, no Slack needed")
+    p.add_argument("--temp", action="store_true", help="keep nothing: an in-memory database")
     p.set_defaults(func=cmd_console)
 
     db = sub.add_parser("db", help="the database: DATABASE_URL, else a SQLite file")

@@ -11,8 +11,9 @@ in-process path only: nothing here arrives over a network.
 
 from __future__ import annotations
 
-import itertools
 import json
+import re
+import secrets
 import shutil
 import sys
 import textwrap
@@ -36,7 +37,7 @@ from bot.log import configure_logging
 from bot.slack.app import build_app, build_services
 from bot.slack.listeners.commands import COMMAND
 from bot.slack.poster import SlackPoster
-from bot.store import Store
+from bot.store import Store, StoreError
 
 TEAM = "T0CONSOLE"
 CHANNEL = "C0CONSOLE"  # shown as #console
@@ -100,7 +101,7 @@ class ConsoleClient(WebClient):
         self.shown = 0  # how many things were printed; the console says so when a line got none
         self.buttons: list[Pressable] = []  # numbered as shown since the last line typed
         self.open_view: dict[str, Any] | None = None  # a window waiting to be filled in
-        self._ts = itertools.count(1)
+        self._last = 0
 
     def api_call(  # type: ignore[override]
         self,
@@ -130,12 +131,18 @@ class ConsoleClient(WebClient):
         ).validate()
 
     def next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        """A message ts as Slack writes them, rising, and not one an earlier run used (its
+        database keeps the messages it answered)."""
+        self._last = max(self._last + 1, time.time_ns() // 1000)  # microseconds
+        return f"{self._last // 1_000_000}.{self._last % 1_000_000:06d}"
 
     def show(self, title: str, text: str) -> None:
         self.shown += 1
         width = shutil.get_terminal_size((100, 24)).columns
-        self.out.write(f"{title}\n{indent(text, width)}\n\n")
+        shown = indent(named(text), width)
+        if self.out.isatty():  # a transcript or a pipe keeps Slack's own marks
+            shown = on_terminal(shown)
+        self.out.write(f"{title}\n{shown}\n\n")
         self.out.flush()
 
     def show_message(
@@ -195,7 +202,9 @@ class ConsoleClient(WebClient):
         return {"channel": args.get("channel"), "ts": ts}
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        view = {**_decoded(args.get("view")), "id": f"V0CONSOLE{next(self._ts)}"}
+        # Unique across runs too: a submit is kept once per view id, and the database may be
+        # last run's.
+        view = {**_decoded(args.get("view")), "id": f"V0{secrets.token_hex(5).upper()}"}
         self.show_view("smserror opened a window:", view)
         if any(block.get("type") == "input" for block in view.get("blocks", [])):
             self.open_view = view
@@ -239,6 +248,36 @@ class ConsoleRespond(Respond):
         title = "smserror posted in #console:" if everyone else "smserror (only you can see this):"
         ts = self.client.next_ts()
         self.client.show_message(title, message, ts, thread_ts=thread_ts, private=not everyone)
+
+
+def _shown(url: str) -> str:
+    """A database URL as the banner shows it: a SQLite file as its path, no password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite") and parsed.database:
+        return parsed.database
+    return parsed.render_as_string(hide_password=True)
+
+
+# The console's own ids, as a person reads them (in Slack they would be names).
+_NAMES = {f"@{USER}": "@you", f"@{BOT_USER}": "@smserror", f"#{CHANNEL}": "#console"}
+
+
+_BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_CODE = re.compile(r"`([^`\n]+)`")
+
+
+def on_terminal(text: str) -> str:
+    """Slack's *bold* and `code` as a terminal shows them (ANSI bold; code in cyan)."""
+    text = _CODE.sub("\x1b[36m\\1\x1b[0m", text)
+    return _BOLD.sub("\x1b[1m\\1\x1b[0m", text)
+
+
+def named(text: str) -> str:
+    for raw, name in _NAMES.items():
+        text = text.replace(raw, name)
+    return text
 
 
 def _decoded(value: Any) -> Any:
@@ -508,10 +547,18 @@ def _when(typed: str) -> int | None:
     return int(moment.timestamp())
 
 
-def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+def run_console(
+    config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout, *, temp: bool = False
+) -> int:
     configure_logging(config.log_level or "WARNING", config.secrets(), fmt=config.log_format)
-    # A throwaway in-memory database unless DATABASE_URL says otherwise.
-    store = Store.open(config.database_url or "sqlite://")
+    # The same database `serve` would use (DATABASE_URL, else the data folder), so what was
+    # tried is still there next time; --temp keeps nothing.
+    url = "sqlite://" if temp else config.database
+    try:
+        store = Store.open(url, create_folder=config.database_url is None)
+    except StoreError as error:
+        print(f"smserror: {error}", file=sys.stderr)
+        return 2
     client = ConsoleClient(stdout)
     # process_before_response: dispatch returns once the listener is done, so replies print
     # right after the line that caused them, before the next prompt.
@@ -547,7 +594,9 @@ def run_console(config: Config, stdin: TextIO = sys.stdin, stdout: TextIO = sys.
         return line.rstrip("\n") if line else None
 
     console = Console(app, client, store, shared.deliveries, ask)
-    stdout.write(BANNER + "\n")
+    stdout.write(BANNER)
+    kept = "nothing is kept (--temp)" if temp else f"kept in {_shown(url)} (--temp keeps nothing)"
+    stdout.write(f"What you try here is {kept}.\n\n")
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
     try:

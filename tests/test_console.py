@@ -13,6 +13,8 @@ pytestmark = pytest.mark.slow
 
 
 def console(lines: str, tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """The console on `lines`; its data folder (XDG_DATA_HOME) is tmp_path/data, not ~."""
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), **env}
     return subprocess.run(
         [sys.executable, "-m", "bot", *(args or ("console",))],
         input=lines,
@@ -133,3 +135,29 @@ def test_a_reply_held_back_by_the_cap_is_not_called_a_message_without_codes(
     assert out.count("smserror replied in the thread:") == 1
     assert "(no reply: this channel's reply cap held it back" in out
     assert "(no reply: smserror answers messages with error codes)" not in out
+
+
+ESCALATE = f"/smserror 30007\n1\n{EXAMPLES}\n"
+
+
+def test_the_console_keeps_what_was_tried_in_the_data_folder(tmp_path: Path) -> None:
+    first = console(ESCALATE, tmp_path)
+    assert "kept in " + str(tmp_path / "data" / "smserror") in first.stdout
+    assert "ESC-1 ·" in first.stdout
+    again = console(ESCALATE, tmp_path)
+    assert "ESC-2 ·" in again.stdout  # the first one is still there
+    assert (tmp_path / "data" / "smserror" / "smserror.sqlite3").exists()
+
+
+def test_temp_keeps_nothing(tmp_path: Path) -> None:
+    for _ in range(2):
+        done = console(ESCALATE, tmp_path, "console", "--temp")
+        assert "nothing is kept (--temp)" in done.stdout
+        assert "ESC-1 ·" in done.stdout
+    assert not (tmp_path / "data").exists()
+
+
+def test_the_consoles_own_ids_read_as_names(tmp_path: Path) -> None:
+    done = console(ESCALATE, tmp_path, "console", "--temp")
+    assert "*Requested by* @you in #console" in done.stdout
+    assert "U0YOU0001" not in done.stdout and "C0CONSOLE" not in done.stdout
