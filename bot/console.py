@@ -47,6 +47,8 @@ BOT_ID = "B0SMSERR1"
 APP_ID = "A0CONSOLE"
 MENTION = "@smserror"
 MAX_ROUNDS = 10  # outbox rounds per line: a reply, then what follows it (a receipt)
+PRIVATE = "smserror (only you can see this):"
+POSTED = "smserror posted in #console:"
 RESPOND_URL = "console://respond"  # respond() prints; Bolt only needs there to be one
 MAX_TRIES = 5  # rounds of filling a window in before it is given up
 
@@ -149,35 +151,40 @@ class ConsoleClient(WebClient):
         self, title: str, message: Message, ts: str, *, thread_ts: Any = None, private: bool
     ) -> None:
         """A message, its buttons numbered after those already shown for this line."""
-        shown = self._numbered(lambda press: message_text(message, press))
+        thread = {"thread_ts": thread_ts} if thread_ts else {}
         container = {
             "type": "message",
             "message_ts": ts,
             "channel_id": CHANNEL,
             "is_ephemeral": private,
-            **({"thread_ts": thread_ts} if thread_ts else {}),
+            **thread,
         }
-        on = {"type": "message", "user": BOT_USER, "ts": ts, "text": message.text}
-        on.update(blocks=list(message.blocks), **({"thread_ts": thread_ts} if thread_ts else {}))
-        self.show(title, shown(lambda b: Pressable(b, container, message=on)))
+        on = {"type": "message", "user": BOT_USER, "ts": ts, "text": message.text, **thread}
+        on["blocks"] = list(message.blocks)
+        press = [p.button for p in self.buttons]
+        text = message_text(message, press)
+        self._keep_pressable(press, lambda b: Pressable(b, container, message=on))
+        self.show(title, text)
+
+    def show_private(self, message: Message, *, thread_ts: Any = None) -> str:
+        """A message only the person sees (an ephemeral); returns its ts."""
+        ts = self.next_ts()
+        self.show_message(PRIVATE, message, ts, thread_ts=thread_ts, private=True)
+        return ts
 
     def show_view(self, title: str, view: dict[str, Any]) -> None:
-        shown = self._numbered(lambda press: view_text(view, press))
         container = {"type": "view", "view_id": view["id"]}
-        self.show(title, shown(lambda b: Pressable(b, container, view=view)))
-
-    def _numbered(
-        self, render: Callable[[list[dict[str, Any]]], str]
-    ) -> Callable[[Callable[[dict[str, Any]], Pressable]], str]:
-        """Render with buttons numbered on from this line's; then keep the new ones pressable."""
         press = [p.button for p in self.buttons]
-        text = render(press)
+        text = view_text(view, press)
+        self._keep_pressable(press, lambda b: Pressable(b, container, view=view))
+        self.show(title, text)
 
-        def keep(where: Callable[[dict[str, Any]], Pressable]) -> str:
-            self.buttons += [where(b) for b in press[len(self.buttons) :]]
-            return text
-
-        return keep
+    def _keep_pressable(
+        self, press: list[dict[str, Any]], where: Callable[[dict[str, Any]], Pressable]
+    ) -> None:
+        """The buttons rendering added to `press` (numbered on from this line's), kept with
+        where they sit so their numbers can be pressed."""
+        self.buttons += [where(b) for b in press[len(self.buttons) :]]
 
     # Web API methods the listeners call, answered as Slack would.
 
@@ -186,15 +193,12 @@ class ConsoleClient(WebClient):
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         thread, ts = args.get("thread_ts"), self.next_ts()
-        where = "replied in the thread" if thread else "posted in #console"
-        self.show_message(f"smserror {where}:", _message(args), ts, thread_ts=thread, private=False)
+        title = "smserror replied in the thread:" if thread else POSTED
+        self.show_message(title, _message(args), ts, thread_ts=thread, private=False)
         return {"channel": args.get("channel"), "ts": ts}
 
     def _chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
-        ts = self.next_ts()
-        title = "smserror (only you can see this):"
-        self.show_message(title, _message(args), ts, thread_ts=args.get("thread_ts"), private=True)
-        return {"message_ts": ts}
+        return {"message_ts": self.show_private(_message(args), thread_ts=args.get("thread_ts"))}
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("ts"))
@@ -244,10 +248,11 @@ class ConsoleRespond(Respond):
             self.client.show("smserror removed its private message.", "")
             return
         message = Message(str(text or ""), tuple(_decoded(blocks) or ()))
-        everyone = response_type == "in_channel"
-        title = "smserror posted in #console:" if everyone else "smserror (only you can see this):"
-        ts = self.client.next_ts()
-        self.client.show_message(title, message, ts, thread_ts=thread_ts, private=not everyone)
+        if response_type == "in_channel":
+            ts = self.client.next_ts()
+            self.client.show_message(POSTED, message, ts, thread_ts=thread_ts, private=False)
+        else:
+            self.client.show_private(message, thread_ts=thread_ts)
 
 
 def _shown(url: str) -> str:
@@ -357,10 +362,7 @@ class Console:
         )
         response = self._dispatch(body, "application/x-www-form-urlencoded")
         if response.body:
-            reply = json.loads(response.body)
-            ts = self.client.next_ts()
-            title = "smserror (only you can see this):"
-            self.client.show_message(title, _message(reply), ts, private=True)
+            self.client.show_private(_message(json.loads(response.body)))
 
     def _mention(self, question: str) -> None:
         # Slack sends a mention twice, as app_mention and as a message; the bot answers once.

@@ -1,12 +1,16 @@
 """Dev-time check that the catalog says things in its own words.
 
 No run of RUN words in a catalog string may stand in a source document. This script is the only
-thing that reads ../shared (seeds and references) and the staged web references; it runs on a
-developer's machine, never in the tests. With --fingerprints it writes hashed shingles of those
-documents to tests/data/reference_shingles.txt, so CI can hold the line without their text.
+thing that reads the source documents (the seeds and references kept outside the repository,
+named with --sources, and staged web references with --refs); it runs on a developer's machine,
+never in the tests, and reads nothing it is not pointed at. With --fingerprints it writes
+hashed shingles of those documents to tests/data/reference_shingles.txt, so CI can hold the
+line without their text.
 
-    python scripts/own_words.py                # report catalog strings that copy a source
-    python scripts/own_words.py --fingerprints # refresh tests/data/reference_shingles.txt
+    python scripts/own_words.py --sources DIR                # report strings that copy a source
+    python scripts/own_words.py --sources DIR --fingerprints # refresh the fingerprints
+
+DIR holds seeds/*.txt and reference/* (the team's shared folder beside the checkout).
 """
 
 from __future__ import annotations
@@ -21,7 +25,6 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 RUN = 10
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 FINGERPRINTS = ROOT / "tests" / "data" / "reference_shingles.txt"
@@ -50,12 +53,12 @@ def _strings(value) -> list[str]:
     return []
 
 
-def source_texts(extra: list[Path]) -> dict[str, str]:
+def source_texts(sources: Path, extra: list[Path]) -> dict[str, str]:
     """name -> text of every source document a catalog string must not copy."""
     texts: dict[str, str] = {}
-    for path in sorted((SHARED / "seeds").glob("*.txt")):
+    for path in sorted((sources / "seeds").glob("*.txt")):
         texts[path.name] = path.read_text("utf-8")
-    ref = SHARED / "reference"
+    ref = sources / "reference"
     for path in sorted(ref.glob("*")):
         if path.suffix == ".json":
             texts[path.name] = "\n".join(_strings(json.loads(path.read_text("utf-8"))))
@@ -85,11 +88,21 @@ def catalog_strings(files: list[Path]) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="*", type=Path, help="catalog files (default catalog/)")
-    parser.add_argument("--refs", type=Path, action="append", default=[],
-                        help="a folder of further reference texts (*.txt) read from the web")
+    parser.add_argument(
+        "--refs",
+        type=Path,
+        action="append",
+        default=[],
+        help="a folder of further reference texts (*.txt) read from the web",
+    )
+    parser.add_argument(
+        "--sources", type=Path, required=True, help="the folder holding seeds/ and reference/"
+    )
     parser.add_argument("--fingerprints", action="store_true")
     args = parser.parse_args(argv)
-    texts = source_texts(args.refs)
+    if not (args.sources / "seeds").is_dir():
+        parser.error(f"{args.sources} holds no seeds/ folder")
+    texts = source_texts(args.sources, args.refs)
     if args.fingerprints:
         hashes = sorted({digest(s) for text in texts.values() for s in shingles(text)})
         FINGERPRINTS.write_text("\n".join(hashes) + "\n", "utf-8")
