@@ -1,7 +1,7 @@
 """The floor for load_bench.py: a bare Bolt app with an empty `message` listener, served the way
 smserror serves (uvicorn, Starlette, Bolt's dispatch in the thread pool), and nothing else.
 
-With --our-http the same bare app sits behind smserror's HTTP layer (bot.slack.http: checks,
+With --our-http the same bare app sits behind smserror's HTTP layer (bot.web.server: checks,
 metrics, a log line per request), so the bench can tell that layer's cost from the listeners'.
 
 Run by load_bench.py; by hand: SLACK_API_URL=... SLACK_BOT_TOKEN=... SLACK_SIGNING_SECRET=...
@@ -28,7 +28,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--our-http", action="store_true", help="behind bot.slack.http")
+    parser.add_argument("--our-http", action="store_true", help="behind bot.web.server")
     args = parser.parse_args()
 
     client = WebClient(token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"])
@@ -53,7 +53,7 @@ def main() -> None:
     server = Starlette(routes=routes)
     if args.our_http:
         from bot.log import configure_logging
-        from bot.slack.http import asgi_app
+        from bot.web.server import asgi_app
 
         configure_logging(
             "INFO", [os.environ["SLACK_BOT_TOKEN"], os.environ["SLACK_SIGNING_SECRET"]]

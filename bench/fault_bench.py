@@ -43,8 +43,8 @@ from escalation_flow import state_for  # noqa: E402
 from slack_harness import HttpBot, channel_id, http_env  # noqa: E402
 from slack_standin import BOT_USER_ID, USER_ID, SlackWebAPI, ids, payloads  # noqa: E402
 
-from bot.cards.escalations import EscalationSource, escalation_modal  # noqa: E402
-from bot.catalog import default_catalog  # noqa: E402
+from bot.cards.escalation import EscalationSource, escalation_modal  # noqa: E402
+from bot.core.catalog import default_catalog  # noqa: E402
 
 SUPPORT = "C0FAULTSUP"
 MARKER = re.compile(r"bench-[a-z0-9]+(?:-[a-z0-9]+)*")

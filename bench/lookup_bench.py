@@ -19,8 +19,8 @@ import time
 LOAD_SNIPPET = """
 import time
 t0 = time.perf_counter()
-from bot.catalog import load_catalog
-from bot.lookup import Lookup
+from bot.core.catalog import load_catalog
+from bot.core.lookup import Lookup
 t1 = time.perf_counter()
 catalog = load_catalog([])
 t2 = time.perf_counter()
@@ -32,7 +32,7 @@ print(f"{(t1 - t0) * 1000:.3f} {(t2 - t1) * 1000:.3f} {(t3 - t2) * 1000:.3f} {le
 
 def measure_load(runs: int) -> None:
     """Each run is a fresh interpreter: the cost a starting bot pays. The first run starts
-    with an empty compiled-catalog cache (bot.catalog.CompiledFiles) and fills it; the rest
+    with an empty compiled-catalog cache (bot.core.catalog.CompiledFiles) and fills it; the rest
     find it, as every start after the first does."""
     imports, loads, builds = [], [], []
     cache = tempfile.mkdtemp(prefix="smserror-bench-cache-")
@@ -55,7 +55,9 @@ def measure_load(runs: int) -> None:
         entries = out[3]
     total = [a + b for a, b in zip(loads, builds, strict=True)]
     print(f"catalog: {entries} entries, {runs} fresh processes")
-    print(f"  import bot.catalog + bot.lookup  median {statistics.median(imports):7.1f} ms")
+    print(
+        f"  import bot.core.catalog + bot.core.lookup  median {statistics.median(imports):7.1f} ms"
+    )
     print(f"  load catalog (compiled cache)    median {statistics.median(loads):7.1f} ms")
     print(f"  build lookup index               median {statistics.median(builds):7.1f} ms")
     print(f"  load + index (goal < 150 ms)     median {statistics.median(total):7.1f} ms")
@@ -64,7 +66,7 @@ def measure_load(runs: int) -> None:
 
 
 def mixed_queries(n: int, seed: int = 7) -> list[str]:
-    from bot.catalog import load_catalog
+    from bot.core.catalog import load_catalog
 
     catalog = load_catalog([])
     rng = random.Random(seed)
@@ -85,7 +87,7 @@ def mixed_queries(n: int, seed: int = 7) -> list[str]:
 
 
 def measure_lookup(n: int) -> None:
-    from bot.lookup import default_lookup
+    from bot.core.lookup import default_lookup
 
     lookup = default_lookup()
     queries = mixed_queries(n)

@@ -1,7 +1,7 @@
 """Lookup quality on a held-out set: what users of each provider type, written without the code.
 
 tests/data/heldout_lookup.jsonl was written by someone who saw the catalog's data and the
-product's promises but not bot/lookup.py; it was scored before any change made for it. Each
+product's promises but not bot/core/lookup.py; it was scored before any change made for it. Each
 line: a query, the acceptable answers ([provider, code, scope]) and its kind (code, name, words,
 unknown, ambiguous).
 
@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.lookup import best_entries, default_lookup
+from bot.core.lookup import best_entries, default_lookup
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 HELD_OUT = DATA / "heldout_lookup.jsonl"

@@ -8,8 +8,8 @@ import sys
 from collections.abc import Sequence
 
 from bot.cards.text import entry_text, no_answer_text
-from bot.catalog import CatalogError, default_catalog, lint
 from bot.config import Config, ConfigError, load_config
+from bot.core.catalog import CatalogError, default_catalog, lint
 
 
 def _print_json(obj: object) -> None:
@@ -17,7 +17,7 @@ def _print_json(obj: object) -> None:
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    from bot.lookup import default_lookup  # here: `smserror detect` need not load rapidfuzz
+    from bot.core.lookup import default_lookup  # here: `smserror detect` need not load rapidfuzz
 
     query = " ".join(args.query)
     answer = default_lookup().search(query, provider=args.provider)
@@ -50,7 +50,7 @@ def cmd_catalog_export(args: argparse.Namespace) -> int:
 
 def cmd_detect(args: argparse.Namespace) -> int:
     """Find error codes in messages on standard input, one answer line per input line."""
-    from bot.detect import default_detector
+    from bot.core.detect import default_detector
     from bot.detect_stream import run
 
     detector = default_detector()

@@ -32,7 +32,7 @@ from slack_sdk.web import SlackResponse
 from bot.cards.message import Message
 from bot.cards.render import message_text, view_text
 from bot.config import Config
-from bot.delivery import Deliveries
+from bot.core.delivery import Deliveries
 from bot.log import configure_logging
 from bot.slack.app import build_app, build_services
 from bot.slack.listeners.commands import COMMAND

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import BinaryIO
 
-from bot.detect import Detector, Match
+from bot.core.detect import Detector, Match
 
 MAX_CHARS = 40_000  # of one message; the rest of a longer line is ignored
 MAX_BYTES = 4 * MAX_CHARS  # UTF-8 needs at most four bytes a character

@@ -99,7 +99,7 @@ def exposition() -> tuple[bytes, str]:
 
 
 class PrometheusCounters:
-    """The core's Counters port (bot.ports), counted in this module's registry."""
+    """The core's Counters port (bot.core.ports), counted in this module's registry."""
 
     def detections(self, entries: Iterable[Detected]) -> None:
         count_detections(entries)

@@ -13,8 +13,8 @@ import os
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from bot.catalog import default_catalog
-from bot.detect import default_detector
+from bot.core.catalog import default_catalog
+from bot.core.detect import default_detector
 from bot.detect_stream import MAX_CHARS
 
 settings.register_profile(

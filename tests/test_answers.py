@@ -9,12 +9,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
 from bot.cards.message import Message
 from bot.cards.render import message_text
-from bot.channels import ChannelSettings
-from bot.delivery import EVENT_TRIES, Deliveries, message_of
-from bot.records import TakenIn
+from bot.core.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
+from bot.core.channels import ChannelSettings
+from bot.core.delivery import EVENT_TRIES, Deliveries, message_of
+from bot.core.records import TakenIn
 from bot.store import Store
 from bot.store.models import OutboxJob, utcnow
 from bot.store.unit import Unit

@@ -31,8 +31,8 @@ from slack_harness import (
 )
 from slack_standin import BOT_USER_ID, OTHER_USER_ID, USER_ID, SlackWebAPI, ids, payloads
 
-from bot.cards.escalations import EscalationSource, escalation_modal
-from bot.catalog import default_catalog
+from bot.cards.escalation import EscalationSource, escalation_modal
+from bot.core.catalog import default_catalog
 
 pytestmark = pytest.mark.slow
 

@@ -33,9 +33,9 @@ from bot.cards.blocks import (
     support_message,
 )
 from bot.cards.render import message_text, view_text
-from bot.catalog import ANY_MESSAGE_ID, load_catalog
-from bot.escalation.form import ExampleInput, check_examples
-from bot.records import EscalationRecord, Example
+from bot.core.catalog import ANY_MESSAGE_ID, load_catalog
+from bot.core.escalation.form import ExampleInput, check_examples
+from bot.core.records import EscalationRecord, Example
 
 CATALOG = load_catalog([])
 E30007 = CATALOG.get("twilio", "30007")

@@ -38,9 +38,9 @@ from bot.cards.blocks import (
     support_message,
 )
 from bot.cards.message import Message
-from bot.catalog import load_catalog
-from bot.channels import ChannelSettings
-from bot.lookup import Lookup
+from bot.core.catalog import load_catalog
+from bot.core.channels import ChannelSettings
+from bot.core.lookup import Lookup
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"

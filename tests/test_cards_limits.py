@@ -35,10 +35,10 @@ from bot.cards.blocks import (
 )
 from bot.cards.limits import clip, size
 from bot.cards.message import Message
-from bot.catalog import Entry, Escalation, default_catalog
-from bot.channels import ChannelSettings
-from bot.lookup import Answer, Hit
-from bot.records import Example
+from bot.core.catalog import Entry, Escalation, default_catalog
+from bot.core.channels import ChannelSettings
+from bot.core.lookup import Answer, Hit
+from bot.core.records import Example
 
 CATALOG = default_catalog()
 ENTRIES = list(CATALOG)

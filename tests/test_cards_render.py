@@ -12,9 +12,9 @@ from bot.cards.blocks import (
 )
 from bot.cards.message import Message
 from bot.cards.render import RULE, message_text, unmrkdwn, view_text
-from bot.catalog import load_catalog
-from bot.channels import ChannelSettings
-from bot.lookup import Lookup
+from bot.core.catalog import load_catalog
+from bot.core.channels import ChannelSettings
+from bot.core.lookup import Lookup
 
 CATALOG = load_catalog([])
 E30007 = CATALOG.get("twilio", "30007")

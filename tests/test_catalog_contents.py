@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import Entry, default_catalog
+from bot.core.catalog import Entry, default_catalog
 
 TWILIO = [
     "11200",

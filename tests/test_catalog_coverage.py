@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import default_catalog
+from bot.core.catalog import default_catalog
 
 DATA = Path(__file__).parent / "data"
 README = Path(__file__).parent.parent / "catalog" / "README.md"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import CatalogError, lint, load_catalog
+from bot.core.catalog import CatalogError, lint, load_catalog
 
 GOOD_ENTRY = """
   - code: "7001"
@@ -179,7 +179,7 @@ def test_bad_operator_catalog_stops_lookup_with_a_clear_message(tmp_path):
 
 
 def test_linting_a_built_in_file_reads_it_once():
-    from bot.catalog import builtin_dir
+    from bot.core.catalog import builtin_dir
 
     assert lint([builtin_dir() / "twilio.yaml"]) == []
     assert lint([builtin_dir()]) == []
@@ -194,7 +194,7 @@ def test_sends_through_must_name_a_provider_in_the_catalog(tmp_path):
 
 
 def test_the_compiled_cache_is_keyed_by_content(tmp_path):
-    from bot.catalog import CompiledFiles
+    from bot.core.catalog import CompiledFiles
 
     cache = CompiledFiles(tmp_path / "cache")
     path = provider_file(tmp_path, GOOD_ENTRY)

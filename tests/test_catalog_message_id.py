@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import ANY_MESSAGE_ID, lint, load_catalog
+from bot.core.catalog import ANY_MESSAGE_ID, lint, load_catalog
 
 CATALOG = load_catalog([])
 

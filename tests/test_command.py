@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.command import MOST_DAYS, Command, parse
+from bot.core.command import MOST_DAYS, Command, parse
 
 
 @pytest.mark.parametrize(

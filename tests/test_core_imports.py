@@ -8,18 +8,18 @@ import subprocess
 import sys
 
 CORE = (
-    "bot.answers",
-    "bot.escalations",
-    "bot.escalation.form",
-    "bot.escalation.recurrence",
-    "bot.command",
-    "bot.lookup",
-    "bot.detect",
-    "bot.catalog",
-    "bot.stats",
-    "bot.delivery",
-    "bot.ports",
-    "bot.records",
+    "bot.core.answers",
+    "bot.core.escalation.service",
+    "bot.core.escalation.form",
+    "bot.core.escalation.recurrence",
+    "bot.core.command",
+    "bot.core.lookup",
+    "bot.core.detect",
+    "bot.core.catalog",
+    "bot.core.stats",
+    "bot.core.delivery",
+    "bot.core.ports",
+    "bot.core.records",
     "bot.cards.blocks",
 )
 INFRASTRUCTURE = (

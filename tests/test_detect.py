@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from bot.catalog import load_catalog
-from bot.detect import Match, detect
+from bot.core.catalog import load_catalog
+from bot.core.detect import Match, detect
 
 
 def found(text: str, **kw) -> set[tuple[str, str]]:

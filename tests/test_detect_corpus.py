@@ -3,7 +3,7 @@
 - the tuning part (detect_corpus.jsonl): the messages the rules were written against, and every
   miss found later;
 - the held-out part (detect_heldout.jsonl): 1,000 messages by writers who never saw
-  bot/detect/, 600 written before the rules changed and 400 after, scored once and never used
+  bot/core/detect/, 600 written before the rules changed and 400 after, scored once and never used
   for tuning.
 
 Scoring counts (message, provider, code) pairs: a pair the detector finds and the label has is a
@@ -25,8 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import default_catalog
-from bot.detect import detect
+from bot.core.catalog import default_catalog
+from bot.core.detect import detect
 
 DATA = Path(__file__).parent / "data"
 TUNING, HELD_OUT = DATA / "detect_corpus.jsonl", DATA / "detect_heldout.jsonl"

@@ -6,9 +6,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.catalog import Entry, load_catalog
-from bot.escalation.form import ExampleInput, check_examples
-from bot.records import Example
+from bot.core.catalog import Entry, load_catalog
+from bot.core.escalation.form import ExampleInput, check_examples
+from bot.core.records import Example
 
 CATALOG = load_catalog([])
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.escalation.phones import mask, normalise, show
+from bot.core.escalation.phones import mask, normalise, show
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot.catalog import Entry, Escalation, load_catalog
-from bot.escalation.recurrence import needed, note, ordinal, window
+from bot.core.catalog import Entry, Escalation, load_catalog
+from bot.core.escalation.recurrence import needed, note, ordinal, window
 
 CATALOG = load_catalog([])
 

@@ -13,7 +13,7 @@ import pytest
 from slack_harness import HttpBot, http_env, wait_until
 from slack_standin import SlackWebAPI
 
-from bot.answers import RateLimiter
+from bot.core.answers import RateLimiter
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.cards.parts import entry_blocks
-from bot.catalog import load_catalog
-from bot.channels import ChannelSettings
+from bot.core.catalog import load_catalog
+from bot.core.channels import ChannelSettings
 from bot.store import Store
 from bot.store.settings import RECENT_SECONDS, RecentSettings
 

@@ -37,13 +37,13 @@ def lines(stream: StringIO) -> list[dict]:
 def test_each_record_is_one_json_object_with_its_extra_fields(logs) -> None:
     stream, configure = logs
     configure("json")
-    logging.getLogger("bot.slack.http").info(
+    logging.getLogger("bot.web.server").info(
         "POST %s %d", "/slack/events", 200, extra={"kind": "event", "duration_ms": 3.2}
     )
     logging.getLogger("x").warning("two\nlines")
     first, second = lines(stream)
     assert first["message"] == "POST /slack/events 200"
-    assert (first["level"], first["logger"]) == ("INFO", "bot.slack.http")
+    assert (first["level"], first["logger"]) == ("INFO", "bot.web.server")
     assert (first["kind"], first["duration_ms"]) == ("event", 3.2)
     assert first["time"].endswith("+00:00") and "T" in first["time"]
     assert second["message"] == "two\nlines"  # still one line of output
@@ -98,7 +98,7 @@ def test_a_serving_bot_writes_only_json_lines_with_one_line_per_request(tmp_path
         bot.wait_for_line(f"ts={event['ts']} outcome=answered")
         bot.get("/nope")
     records = [json.loads(line) for line in bot.output.splitlines()]  # every line parses
-    requests = [r for r in records if r["logger"] == "bot.slack.http" and "status" in r]
+    requests = [r for r in records if r["logger"] == "bot.web.server" and "status" in r]
     event_line = next(r for r in requests if r["path"] == "/slack/events")
     assert event_line["method"] == "POST" and event_line["status"] == 200
     assert event_line["kind"] == "event" and event_line["retry_num"] == 1

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot.lookup import EXACT, lookup
+from bot.core.lookup import EXACT, lookup
 
 
 def top(query: str, **kw) -> tuple[str, str]:
@@ -203,7 +203,7 @@ def test_a_name_among_words_ranks_first_without_hiding_the_rest():
 
 
 def test_slack_escaped_text_reads_as_typed():
-    from bot.escape import escape, unescape
+    from bot.core.escape import escape, unescape
 
     typed = "AT&T <!channel> a < b > c"
     assert unescape(escape(typed)) == typed

@@ -9,8 +9,8 @@ import sys
 
 import pytest
 
-from bot.catalog import default_catalog
-from bot.lookup import best_entries, lookup
+from bot.core.catalog import default_catalog
+from bot.core.lookup import best_entries, lookup
 
 # Twilio-shaped (five digits) and held by no provider in the catalog.
 UNKNOWN = "29999"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.lookup import best_entries, lookup
+from bot.core.lookup import best_entries, lookup
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.cards.blocks import SHORTCUT_EXPLAIN
-from bot.command import parse
+from bot.core.command import parse
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "slack-app-manifest.schema.json"
@@ -67,7 +67,7 @@ def test_schema_catches_a_broken_manifest(manifest):
 def test_slash_command_is_smserror(manifest):
     (command,) = manifest["features"]["slash_commands"]
     assert command["command"] == "/smserror"
-    # Every word bot.command understands is in the hint Slack shows while typing.
+    # Every word bot.core.command understands is in the hint Slack shows while typing.
     for word in ("help", "settings", "stats", "escalations"):
         assert parse(word).kind == word
         assert word in command["usage_hint"]

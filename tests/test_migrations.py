@@ -24,8 +24,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, inspect, text
 
-from bot.channels import ChannelSettings
 from bot.cli import main
+from bot.core.channels import ChannelSettings
 from bot.store import Store, make_engine
 from bot.store.migrate import (
     HEAD,

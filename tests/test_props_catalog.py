@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from props import JSON, forged
 
-from bot.catalog import lint, load_catalog
+from bot.core.catalog import lint, load_catalog
 
 ENTRY = {
     "code": "7001",

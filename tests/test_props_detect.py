@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from props import CATALOG, ENTRIES, INDEX, PROVIDERS, TEXT, long_text
 
 from bot import detect_stream
-from bot.detect import Detector, Match, default_detector, detect
-from bot.detect.index import LONG_CODE, is_plain_word, is_symbolic
+from bot.core.detect import Detector, Match, default_detector, detect
+from bot.core.detect.index import LONG_CODE, is_plain_word, is_symbolic
 from bot.detect_stream import MAX_BYTES
 
 
@@ -89,7 +89,7 @@ def test_messages_up_to_the_cap_are_handled(text, providers):
 
 # -- a known phrase in neutral surroundings ---------------------------------------------------
 
-# Words that, by bot/detect/words.py and context.py, say nothing about a number next to them:
+# Words that, by bot/core/detect/words.py and context.py, say nothing about a number next to them:
 # no error, thing, count, quantity, HTTP, state or street word, no provider, no scope word
 # ("send", "status", "mail"...), no digits, and no character that starts a link, mention,
 # e-mail address, money amount or flag.

@@ -24,7 +24,7 @@ from test_cards_escalation import OURS, PERMALINK, SOURCE, record
 from test_cards_limits import check_message, mrkdwn_texts
 
 from bot.cards import limits
-from bot.cards.escalations import (
+from bot.cards.escalation import (
     NOTES_MAX,
     EscalationSource,
     escalation_modal,
@@ -41,11 +41,11 @@ from bot.cards.ids import (
     example_time_block,
     example_to_block,
 )
-from bot.catalog import default_catalog
-from bot.escalation.form import CLOCK_SKEW, ExampleInput, check_examples
-from bot.escalation.recurrence import needed
-from bot.escape import unescape
-from bot.records import Example
+from bot.core.catalog import default_catalog
+from bot.core.escalation.form import CLOCK_SKEW, ExampleInput, check_examples
+from bot.core.escalation.recurrence import needed
+from bot.core.escape import unescape
+from bot.core.records import Example
 
 CATALOG = default_catalog()
 ESCALATING = [e for e in ENTRIES if e.escalation]

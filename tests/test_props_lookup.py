@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from props import CATALOG, CATALOG_WORDS, ENTRIES, TEXT
 
-from bot.lookup import EXACT, MAX_QUERY, lookup
+from bot.core.lookup import EXACT, MAX_QUERY, lookup
 
 PHRASES = sorted({p for e in ENTRIES for p in (e.title, *e.aliases, *e.keywords)})
 

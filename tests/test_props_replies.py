@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from props import CATALOG_WORDS, ENTRIES, SLACK_MARKUP, TEXT
 from test_cards_limits import check_message, mrkdwn_texts
 
-from bot.answers import HELP_WORDS, asks_for_help
 from bot.cards.blocks import help_message, lookup_reply, matches_reply
 from bot.cards.message import Message
 from bot.cards.parts import link
-from bot.escape import escape, unescape
-from bot.lookup import lookup
+from bot.core.answers import HELP_WORDS, asks_for_help
+from bot.core.escape import escape, unescape
+from bot.core.lookup import lookup
 
 # The only markup a reply may carry: links to the catalog's docs pages, which we write.
 OUR_LINKS = sorted(

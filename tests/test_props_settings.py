@@ -16,7 +16,7 @@ from bot.cards.ids import (
     SETTINGS_SUPPORT_CHANNEL,
     is_channel,
 )
-from bot.channels import ChannelSettings
+from bot.core.channels import ChannelSettings
 
 
 @st.composite

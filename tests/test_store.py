@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels import ChannelSettings
-from bot.records import NewJob
+from bot.core.channels import ChannelSettings
+from bot.core.records import NewJob
 from bot.store import Example, NewEscalation, Store
 from bot.store.models import utcnow
 
@@ -359,8 +359,8 @@ def test_top_codes_rank_by_count_then_key_in_a_half_open_window(store: Store) ->
 
 
 def test_escalations_stored_before_the_outbox_get_their_support_post_job(store: Store) -> None:
-    from bot.catalog import default_catalog
-    from bot.escalations import Escalations
+    from bot.core.catalog import default_catalog
+    from bot.core.escalation.service import Escalations
 
     old = store.create_escalation(new_escalation())  # as before: no job written with it
     escalations = Escalations(store, default_catalog())

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from bot.records import NewJob
+from bot.core.records import NewJob
 from bot.store import Example, NewEscalation, Store
 
 WORKERS = 8

@@ -64,7 +64,7 @@ def test_wheel_in_a_fresh_virtualenv_answers_lookup(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Twilio 30007: ")
     where = subprocess.run(
-        [py, "-c", "import bot.catalog as c; print(c.builtin_dir())"],
+        [py, "-c", "import bot.core.catalog as c; print(c.builtin_dir())"],
         capture_output=True,
         text=True,
         cwd=outside,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from bot.cards import limits
-from bot.cards.escalations import (
+from bot.cards.escalation import (
     EscalationSource,
     escalation_modal,
     escalation_receipt,
@@ -70,9 +70,9 @@ from bot.cards.views import (
     settings_modal,
     shortcut_source,
 )
-from bot.catalog import Entry
-from bot.escape import escape
-from bot.lookup import EXACT, Answer, best_entries
+from bot.core.catalog import Entry
+from bot.core.escape import escape
+from bot.core.lookup import EXACT, Answer, best_entries
 
 __all__ = [
     "ACTION_ESCALATION_ACK",
@@ -152,7 +152,7 @@ def matches_reply(
 ) -> Message:
     """The thread reply to a message with codes in it: one full card, or a compact list.
 
-    `recurring` maps an entry's key to its bot.escalation.recurrence.note, for the codes this
+    `recurring` maps an entry's key to its bot.core.escalation.recurrence.note, for the codes this
     channel has seen often enough to escalate.
     """
     if not entries:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.cards.limits import ACTION_ID, check_value
-from bot.catalog import Catalog, Entry
+from bot.core.catalog import Catalog, Entry
 
 # Entry.key: (provider, code, scope). The same alias as bot.store.EntryKey, spelled here so the
 # cards never import the database layer.

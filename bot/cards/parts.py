@@ -1,7 +1,7 @@
 """Block pieces that messages and views share: bounded blocks, an entry's card, the usage.
 
-Every piece of text that is not our own markup goes through bot.escape.escape before it lands in
-mrkdwn; plain_text fields are never parsed by Slack, so they carry text as it is.
+Every piece of text that is not our own markup goes through bot.core.escape.escape before it
+lands in mrkdwn; plain_text fields are never parsed by Slack, so they carry text as it is.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 from bot.cards import kit, limits
 from bot.cards.ids import ACTION_SHARE, details_action, entry_ref, escalate_action
 from bot.cards.phrases import escalation_lines, first_sentence, headline, kind_and_retry
-from bot.catalog import Entry
-from bot.escape import escape
+from bot.core.catalog import Entry
+from bot.core.escape import escape
 
 Blocks = list[dict]
 
@@ -130,7 +130,7 @@ def entry_blocks(
     """The full card: what happened, how to fix it, whether to retry, when to escalate.
 
     Entries with escalation guidance carry an Escalate button beside that guidance, the thing
-    it acts on. `recurring` (plain text, from bot.escalation.recurrence.note) says the channel
+    it acts on. `recurring` (plain text, from bot.core.escalation.recurrence.note) says the channel
     has reached the provider's bar: it goes right above the guidance and the button turns
     primary.
     """

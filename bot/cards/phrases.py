@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.catalog import CATEGORIES, Entry, Escalation
-from bot.lookup import Answer
+from bot.core.catalog import CATEGORIES, Entry, Escalation
+from bot.core.lookup import Answer
 
 
 def span(hours: int) -> str:

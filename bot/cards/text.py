@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 
 from bot.cards.phrases import DID_YOU_MEAN, escalation_lines, headline, kind_and_retry, no_answer
-from bot.catalog import Entry
-from bot.lookup import Answer
+from bot.core.catalog import Entry
+from bot.core.lookup import Answer
 
 WIDTH = 88
 

@@ -40,10 +40,10 @@ from bot.cards.parts import (
     usage_blocks,
 )
 from bot.cards.phrases import no_answer
-from bot.catalog import Entry, default_catalog
-from bot.channels import ChannelSettings
-from bot.escape import escape
-from bot.lookup import Answer, UnknownCode
+from bot.core.catalog import Entry, default_catalog
+from bot.core.channels import ChannelSettings
+from bot.core.escape import escape
+from bot.core.lookup import Answer, UnknownCode
 
 _SWITCH = {True: "on", False: "off"}
 
@@ -309,7 +309,7 @@ def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[
 
 def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
     """App Home's "Top error codes this week": most seen first, across the channels the
-    person is in (bot.stats.workspace_top)."""
+    person is in (bot.core.stats.workspace_top)."""
     blocks = [header("Top error codes this week")]
     if not top_codes:
         blocks.append(context("No error codes seen in the last 7 days."))

@@ -11,21 +11,21 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
 
-from bot.answers import Answers
-from bot.catalog import default_catalog
 from bot.config import Config
-from bot.delivery import Deliveries
-from bot.escalations import Escalations
+from bot.core.answers import Answers
+from bot.core.catalog import default_catalog
+from bot.core.delivery import Deliveries
+from bot.core.escalation.service import Escalations
 from bot.metrics import PrometheusCounters
 from bot.slack import errors
 from bot.slack.client import web_client
-from bot.slack.http import serve_http
 from bot.slack.listeners import register_listeners
 from bot.slack.poster import SlackPoster
 from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
 from bot.slack.workers import Acks, Workers
 from bot.store import Store
+from bot.web.server import serve_http
 
 log = logging.getLogger(__name__)
 

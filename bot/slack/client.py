@@ -101,7 +101,7 @@ def web_client(token: str, base_url: str, *, timeout: float = API_TIMEOUT) -> Co
 
     A 429 comes back at once, never slept through: a Retry-After of 60 s would hold the
     thread that asked (a Bolt listener thread, starving every other request, or a delivery
-    worker). The outbox reschedules the job instead (bot.delivery); a click answered while
+    worker). The outbox reschedules the job instead (bot.core.delivery); a click answered while
     Slack is limiting the bot says so (bot.slack.errors).
     """
     return CountingWebClient(

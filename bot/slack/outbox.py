@@ -1,5 +1,6 @@
-"""bot.escalations.Outbox over the Slack Web API: what escalations ask Slack while someone
-waits (a thread's permalink, channel membership). Posting is the outbox's (bot.slack.poster)."""
+"""bot.core.escalation.service.Outbox over the Slack Web API: what escalations ask Slack while
+someone waits (a thread's permalink, channel membership). Posting is the outbox's
+(bot.slack.poster)."""
 
 from __future__ import annotations
 

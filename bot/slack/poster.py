@@ -1,4 +1,5 @@
-"""bot.delivery.Poster over the Web API: each post tagged with its job's key, found again by it.
+"""bot.core.delivery.Poster over the Web API: each post tagged with its job's key, found again
+by it.
 
 The tag is Slack message metadata (event_type smserror_job, payload {"job": key}); reading it
 back needs the history scopes the bot already has to hear messages. A post whose fate is
@@ -16,8 +17,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.cards.ids import is_conversation
-from bot.delivery import Later, Refused, Unsure, message_of
-from bot.records import JobRecord
+from bot.core.delivery import Later, Refused, Unsure, message_of
+from bot.core.records import JobRecord
 from bot.slack.client import maybe_sent, slack_error
 from bot.slack.outbox import SlackOutbox
 
@@ -121,7 +122,7 @@ class SlackPoster:
 
     @staticmethod
     def _call(method, **kwargs):  # type: ignore[no-untyped-def]
-        """One Web API call, its failure said in bot.delivery's words."""
+        """One Web API call, its failure said in bot.core.delivery's words."""
         try:
             return method(**kwargs)
         except SlackApiError as error:

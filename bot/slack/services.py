@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 
 from slack_bolt import BoltContext
 
-from bot.answers import Answers
-from bot.catalog import Catalog
-from bot.delivery import Deliveries
-from bot.escalations import Escalations
+from bot.core.answers import Answers
+from bot.core.catalog import Catalog
+from bot.core.delivery import Deliveries
+from bot.core.escalation.service import Escalations
 from bot.slack.workers import Acks
 from bot.store import Store
 

@@ -20,9 +20,9 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from starlette.applications import Starlette
 
 from bot.slack.client import count_api_errors
-from bot.slack.http import probe_routes
 from bot.slack.workers import Acks
 from bot.store import Store
+from bot.web.server import probe_routes
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from bot.delivery import Deliveries, Poster
+from bot.core.delivery import Deliveries, Poster
 
 log = logging.getLogger(__name__)
 

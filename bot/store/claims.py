@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Engine, bindparam, delete, select
 
-from bot.records import EntryKey
+from bot.core.records import EntryKey
 from bot.store.inserts import insert_new
 from bot.store.models import AnsweredMessage, ThreadCode
 

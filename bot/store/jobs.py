@@ -16,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, update
 
-from bot.records import JobRecord, NewJob
+from bot.core.records import JobRecord, NewJob
 from bot.store.inserts import insert_new
 from bot.store.models import Escalation, OutboxJob, as_utc, utcnow
 

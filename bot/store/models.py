@@ -101,7 +101,7 @@ class ThreadCode(Base):
 
 
 class ChannelSettingsRecord(Base):
-    """bot.channels.ChannelSettings as stored; a channel without a row uses the defaults."""
+    """bot.core.channels.ChannelSettings as stored; a channel without a row uses the defaults."""
 
     __tablename__ = "channel_settings"
 
@@ -138,7 +138,7 @@ class Escalation(Base):
     source_channel: Mapped[str] = mapped_column(String(32))
     source_thread_ts: Mapped[str | None] = mapped_column(String(32), nullable=True)
     permalink: Mapped[str | None] = mapped_column(String(1000), nullable=True)
-    examples: Mapped[str] = mapped_column(Text, default="[]")  # JSON, see bot.records
+    examples: Mapped[str] = mapped_column(Text, default="[]")  # JSON, see bot.core.records
     notes: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[str] = mapped_column(String(16), default="open")
     support_channel: Mapped[str] = mapped_column(String(32))
@@ -177,7 +177,7 @@ class Sighting(Base):
 
 
 class OutboxJob(Base):
-    """Something the bot must post or update in Slack (bot.records.NewJob), until it has.
+    """Something the bot must post or update in Slack (bot.core.records.NewJob), until it has.
 
     Written in the transaction that decided it; a delivery worker takes it (state "sending"
     with a lease, so no other worker takes it meanwhile), posts it and marks it "sent". A

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels import ChannelSettings
+from bot.core.channels import ChannelSettings
 from bot.store.models import ChannelSettingsRecord
 
 RECENT_SECONDS = 10.0

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import Connection, Engine, bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.records import EntryKey
+from bot.core.records import EntryKey
 from bot.store.inserts import insert_new
 from bot.store.models import Sighting, as_utc, utcnow
 

@@ -1,5 +1,5 @@
 """The bot's memory, behind a small API in the product's words: claims and thread memory
-(bot.store.claims), channel settings (bot.store.settings), escalations (bot.store.escalations)
+(bot.store.claims), channel settings (bot.store.settings), escalations (bot.store.escalation)
 and sightings (bot.store.sightings).
 """
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.store.claims import Claims
-from bot.store.escalations import Escalations
+from bot.store.escalation import Escalations
 from bot.store.jobs import HandOver, Jobs
 from bot.store.migrate import upgrade
 from bot.store.settings import RecentSettings, Settings

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
 
-from bot.records import EntryKey, JobRecord, NewJob
+from bot.core.records import EntryKey, JobRecord, NewJob
 from bot.store import claims, jobs, sightings
 
 

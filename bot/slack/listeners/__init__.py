@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, escalations, events, home, shortcuts, views
+from bot.slack.listeners import actions, commands, escalation, events, home, shortcuts, views
 
 
 def register_listeners(app: App) -> None:
-    for surface in (commands, events, actions, views, shortcuts, home, escalations):
+    for surface in (commands, events, actions, views, shortcuts, home, escalation):
         surface.register(app)

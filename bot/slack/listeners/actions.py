@@ -20,7 +20,7 @@ from bot.cards.blocks import (
     settings_modal,
 )
 from bot.cards.ids import entry_for, is_channel
-from bot.catalog import default_catalog
+from bot.core.catalog import default_catalog
 from bot.slack.errors import StaleAction, reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Click

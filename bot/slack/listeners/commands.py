@@ -11,16 +11,16 @@ from slack_sdk import WebClient
 
 from bot.cards.blocks import SETTINGS_MEMBERS_ONLY, help_message, lookup_reply, settings_modal
 from bot.cards.ids import is_channel
-from bot.command import parse
-from bot.escalations import visible_to
-from bot.escape import unescape
-from bot.lookup import lookup
+from bot.core.command import parse
+from bot.core.escalation.service import visible_to
+from bot.core.escape import unescape
+from bot.core.lookup import lookup
+from bot.core.stats import channel_stats
 from bot.metrics import count_reply
 from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Command
 from bot.slack.services import services
-from bot.stats import channel_stats
 
 log = logging.getLogger(__name__)
 

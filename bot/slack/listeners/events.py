@@ -8,10 +8,10 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from bot.answers import TAKEN_IN
 from bot.cards.ids import is_dm
-from bot.detect import might_hold_a_code
-from bot.records import TakenIn
+from bot.core.answers import TAKEN_IN
+from bot.core.detect import might_hold_a_code
+from bot.core.records import TakenIn
 from bot.slack.services import services
 from bot.slack.text import mentions, message_text, without_mention
 

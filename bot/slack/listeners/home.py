@@ -16,10 +16,10 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.cards.blocks import home_view
-from bot.escalations import visible_to
+from bot.core.escalation.service import visible_to
+from bot.core.stats import workspace_top
 from bot.slack.outbox import SlackOutbox
 from bot.slack.services import Services, services
-from bot.stats import workspace_top
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.answers import entries_in
 from bot.cards.blocks import SHORTCUT_EXPLAIN, explain_modal
-from bot.lookup import default_lookup
+from bot.core.answers import entries_in
+from bot.core.lookup import default_lookup
 from bot.slack.errors import reported
 from bot.slack.services import services
 from bot.slack.text import message_text

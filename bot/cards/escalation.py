@@ -46,15 +46,15 @@ from bot.cards.parts import (
 )
 from bot.cards.phrases import escalation_lines, headline
 from bot.cards.views import _input, _modal_title, _state, _view, shortcut_source
-from bot.catalog import Catalog, Entry, MessageIdShape, default_catalog
-from bot.escalation.form import ExampleInput
-from bot.escalation.phones import EXAMPLE as NUMBER_EXAMPLE
-from bot.escalation.phones import show
-from bot.escalation.recurrence import needed
-from bot.escape import escape
+from bot.core.catalog import Catalog, Entry, MessageIdShape, default_catalog
+from bot.core.escalation.form import ExampleInput
+from bot.core.escalation.phones import EXAMPLE as NUMBER_EXAMPLE
+from bot.core.escalation.phones import show
+from bot.core.escalation.recurrence import needed
+from bot.core.escape import escape
 
 if TYPE_CHECKING:  # records come from the store; the cards only read their fields
-    from bot.records import EscalationRecord, Example
+    from bot.core.records import EscalationRecord, Example
 
 __all__ = [
     "NOTES_MAX",
@@ -214,7 +214,7 @@ def escalation_modal(
 ) -> dict:
     """The form the Escalate button opens: one row per example the provider asks for.
 
-    Every input is optional as far as Slack is concerned: our checks (bot.escalation.form)
+    Every input is optional as far as Slack is concerned: our checks (bot.core.escalation.form)
     answer with messages that say what the provider needs, Slack's only say "required".
     """
     shape = id_shape or default_catalog().message_id_shape(entry.provider)
@@ -286,7 +286,7 @@ def escalation_modal(
 
 
 def read_escalation_submission(state_values: dict, rows: int) -> tuple[list[ExampleInput], str]:
-    """The form's rows (bot.escalation.form.ExampleInput) and notes, as typed.
+    """The form's rows (bot.core.escalation.form.ExampleInput) and notes, as typed.
 
     Payloads can be forged: a missing or odd field reads as empty, so the checks answer it
     like any unfilled field. ValueError only when state_values is not an object at all.

@@ -22,9 +22,9 @@ from functools import cache, lru_cache
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
-from bot.catalog import Catalog, Entry, default_catalog
-from bot.providers import CAMEL_PARTS, provider_words
-from bot.scopes import narrow_scopes
+from bot.core.catalog import Catalog, Entry, default_catalog
+from bot.core.providers import CAMEL_PARTS, provider_words
+from bot.core.scopes import narrow_scopes
 
 MAX_QUERY = 200
 EXACT = 100.0

@@ -1,6 +1,6 @@
 """Whether a number in a message is an error code, judged from the characters and words around it.
 
-Works on the message with its quiet parts blanked (bot/detect/masks.py). The nearest decisive
+Works on the message with its quiet parts blanked (bot/core/detect/masks.py). The nearest decisive
 word wins: "ticket 30007 is about error 30003" is a ticket and an error code.
 """
 
@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.detect.words import (
+from bot.core.detect.words import (
     ANSWER_VERBS,
     AP_STATES,
     COUNT_ADJECTIVES,
@@ -121,7 +121,7 @@ _PUNCTUATION = str.maketrans("", "", "_.'-")
 
 
 def norm(word: str) -> str:
-    """A word as compared with bot/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode',
+    """A word as compared with bot/core/detect/words.py: 'error_code', 'ErrorCode' -> 'errorcode',
     and French elisions dropped: "l'erreur" -> 'erreur'."""
     lowered = word.lower()
     if "'" in lowered:

@@ -11,8 +11,8 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.catalog import Catalog, Entry
-from bot.providers import CAMEL_PARTS, ProviderWords, provider_words
+from bot.core.catalog import Catalog, Entry
+from bot.core.providers import CAMEL_PARTS, ProviderWords, provider_words
 
 LONG_CODE = 5  # digits: a number this long can stand alone; shorter ones need their provider
 

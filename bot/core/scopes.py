@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from bot.catalog import Entry
+from bot.core.catalog import Entry
 
 # Words that name the endpoint a repeated SMSPartner code came from ("mail API says 14").
 SCOPE_WORDS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.catalog import Entry
+from bot.core.catalog import Entry
 
 ENTRY_FIELDS = ("provider", "code", "scope", "title", "aliases")
 

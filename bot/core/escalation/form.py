@@ -12,10 +12,10 @@ from datetime import datetime, timedelta, timezone
 
 from bot.cards.ids import example_id_block, example_time_block, example_to_block
 from bot.cards.phrases import span
-from bot.catalog import Entry, MessageIdShape
-from bot.escalation.phones import normalise
-from bot.escalation.recurrence import needed
-from bot.records import Example
+from bot.core.catalog import Entry, MessageIdShape
+from bot.core.escalation.phones import normalise
+from bot.core.escalation.recurrence import needed
+from bot.core.records import Example
 
 # Phones and laptops disagree about the time by a little; more than this is a wrong pick.
 CLOCK_SKEW = timedelta(minutes=5)

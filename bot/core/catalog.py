@@ -267,7 +267,9 @@ _StrictLoader.add_constructor(
 
 @cache
 def _validator() -> jsonschema.protocols.Validator:
-    schema = json.loads(resources.files("bot").joinpath("catalog_schema.json").read_text("utf-8"))
+    schema = json.loads(
+        resources.files("bot.core").joinpath("catalog_schema.json").read_text("utf-8")
+    )
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
@@ -278,7 +280,7 @@ def builtin_dir() -> Path:
     packaged = Path(str(resources.files("bot"))) / "catalog_data"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "catalog"
+    return Path(__file__).resolve().parents[2] / "catalog"
 
 
 def catalog_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -482,7 +484,7 @@ class CompiledFiles:
             )
             folder = Path(base)
         self.folder = folder
-        schema = resources.files("bot").joinpath("catalog_schema.json").read_bytes()
+        schema = resources.files("bot.core").joinpath("catalog_schema.json").read_bytes()
         self._salt = hashlib.sha256(_CACHE_VERSION.encode() + schema).digest()
 
     def _where(self, path: Path) -> tuple[Path, bytes] | None:

@@ -1,6 +1,6 @@
 """What to answer for a message: detect -> thread memory -> rate limit -> the reply's job.
 
-Plain values in, an outbox job out (bot.delivery posts it): the Slack listeners and the console
+Plain values in, an outbox job out (bot.core.delivery posts it): the Slack listeners and the console
 run this same path. Nothing here knows about Slack payloads, and nothing here waits on Slack.
 """
 
@@ -17,15 +17,15 @@ from datetime import datetime, timezone
 from bot.cards.blocks import help_message, lookup_reply, matches_reply, words_note
 from bot.cards.ids import is_dm
 from bot.cards.message import Message
-from bot.catalog import Entry
-from bot.channels import ChannelSettings
-from bot.delivery import job_for
-from bot.detect import detect
-from bot.escalation import recurrence
-from bot.escape import unescape
-from bot.lookup import best_entries, lookup
-from bot.ports import AnswerStore, Counters, NoCounters, Unit
-from bot.records import EntryKey, NewJob, TakenIn
+from bot.core.catalog import Entry
+from bot.core.channels import ChannelSettings
+from bot.core.delivery import job_for
+from bot.core.detect import detect
+from bot.core.escalation import recurrence
+from bot.core.escape import unescape
+from bot.core.lookup import best_entries, lookup
+from bot.core.ports import AnswerStore, Counters, NoCounters, Unit
+from bot.core.records import EntryKey, NewJob, TakenIn
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ def entries_in(text: str, settings: ChannelSettings) -> list[Entry]:
 
 class Answers:
     """Decides replies and writes each as an outbox job in the transaction that claims its
-    message (bot.store.unit); a delivery worker posts it (bot.delivery). Each method returns
+    message (bot.store.unit); a delivery worker posts it (bot.core.delivery). Each method returns
     an outcome word for the one log line. Nothing here waits on Slack.
     """
 

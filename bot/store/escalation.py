@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.records import EscalationRecord, Example, NewEscalation, NewJob
+from bot.core.records import EscalationRecord, Example, NewEscalation, NewJob
 from bot.store.jobs import enqueue
 from bot.store.models import Escalation, as_utc, utcnow
 

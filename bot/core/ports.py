@@ -14,9 +14,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from bot.catalog import Entry
-from bot.channels import ChannelSettings
-from bot.records import EntryKey, EscalationRecord, NewEscalation, NewJob
+from bot.core.catalog import Entry
+from bot.core.channels import ChannelSettings
+from bot.core.records import EntryKey, EscalationRecord, NewEscalation, NewJob
 
 JobsFor = Callable[[EscalationRecord], Sequence[NewJob]]
 
@@ -42,7 +42,7 @@ class Unit(Protocol):
 
 
 class AnswerStore(Protocol):
-    """What bot.answers needs kept."""
+    """What bot.core.answers needs kept."""
 
     def settings(self, channel_id: str) -> ChannelSettings: ...
 
@@ -54,7 +54,7 @@ class AnswerStore(Protocol):
 
 
 class EscalationStore(Protocol):
-    """What bot.escalations needs kept."""
+    """What bot.core.escalation.service needs kept."""
 
     def settings(self, channel_id: str) -> ChannelSettings: ...
 
@@ -76,7 +76,7 @@ class EscalationStore(Protocol):
 
 
 class SightingStore(Protocol):
-    """What bot.stats reads: codes seen, counted."""
+    """What bot.core.stats reads: codes seen, counted."""
 
     def top_codes(
         self,

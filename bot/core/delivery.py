@@ -22,7 +22,7 @@ from typing import Protocol
 
 from bot.cards.ids import is_channel
 from bot.cards.message import Message
-from bot.records import JobRecord, NewJob, TakenIn
+from bot.core.records import JobRecord, NewJob, TakenIn
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Deliveries:
     # for its post waits this long, or it could miss a post Slack is still making.
     settle: timedelta = timedelta(seconds=SETTLE)
     clock: Callable[[], datetime] = utcnow
-    # Decides a message taken in before its ack (bot.answers.Answers.decide): its jobs are
+    # Decides a message taken in before its ack (bot.core.answers.Answers.decide): its jobs are
     # decisions still to make, not posts.
     decide: Callable[[TakenIn], str] | None = None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.answers import asks_for_help
+from bot.core.answers import asks_for_help
 
 DEFAULT_DAYS = 7
 MOST_DAYS = 90

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.cards.phrases import span
-from bot.catalog import Entry
+from bot.core.catalog import Entry
 
 # A provider that asks for a number of examples but names no period (Twilio 30024) still needs
 # a bound: counting forever would call a code seen three times in a year "recurring". A day is

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
-from bot.cards.escalations import stats_message
+from bot.cards.escalation import stats_message
 from bot.cards.message import Message
-from bot.catalog import Catalog, Entry
-from bot.ports import SightingStore
-from bot.records import EntryKey
+from bot.core.catalog import Catalog, Entry
+from bot.core.ports import SightingStore
+from bot.core.records import EntryKey
 
 TOP = 10
 HOME_DAYS = 7

@@ -3,7 +3,7 @@
 1. A few fast searches for anything that could be a code, a name or a small-code provider's
    name; most messages stop here.
 2. Blank what holds no code (links, Slack markup, e-mail addresses), then judge each number
-   from its surroundings (bot/detect/context.py) and each symbolic name from its shape.
+   from its surroundings (bot/core/detect/context.py) and each symbolic name from its shape.
 3. Give every find its provider: the only one that uses the code, else the providers the message
    names, else the channel's, else all of them; narrow repeated small codes by endpoint words.
 """
@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from urllib.parse import unquote_plus
 
-from bot.catalog import Catalog, Entry, default_catalog
-from bot.detect import context, evidence
-from bot.detect.context import CODE, OTHER, UNSURE, Verdict
-from bot.detect.index import LONG_CODE, alternation, build_index, is_plain_word, is_symbolic
-from bot.detect.masks import blank, docs_code_finder, in_phone_number
-from bot.detect.match import Match
-from bot.providers import CAMEL_PARTS
-from bot.scopes import narrow_scopes
+from bot.core.catalog import Catalog, Entry, default_catalog
+from bot.core.detect import context, evidence
+from bot.core.detect.context import CODE, OTHER, UNSURE, Verdict
+from bot.core.detect.index import LONG_CODE, alternation, build_index, is_plain_word, is_symbolic
+from bot.core.detect.masks import blank, docs_code_finder, in_phone_number
+from bot.core.detect.match import Match
+from bot.core.providers import CAMEL_PARTS
+from bot.core.scopes import narrow_scopes
 
 _DIGITS = re.compile(r"[0-9]+")
 _BREAK = re.compile("\n")

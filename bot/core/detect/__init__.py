@@ -4,7 +4,7 @@ Pure: the Slack app calls `detect(text, providers=channel_providers)`, `smserror
 it per line, and neither the catalog nor the text is changed.
 """
 
-from bot.detect.detector import Detector, default_detector, detect, might_hold_a_code
-from bot.detect.match import Match
+from bot.core.detect.detector import Detector, default_detector, detect, might_hold_a_code
+from bot.core.detect.match import Match
 
 __all__ = ["Detector", "Match", "default_detector", "detect", "might_hold_a_code"]

@@ -1,10 +1,10 @@
 """What the rest of a message says about a number its neighbours left undecided.
 
-The words right around a number decide most cases (bot/detect/context.py). When they say
+The words right around a number decide most cases (bot/core/detect/context.py). When they say
 nothing ("… 30007 …" with no error word, no count, no ZIP shape beside it), the message as a
 whole still does: a column's header in a pasted table, talk of ZIP codes or of short codes,
 towns listed with their numbers, a shell command, a row of figures, the body of a text. Each
-function here reads one such sign from the masked message (bot/detect/masks.py).
+function here reads one such sign from the masked message (bot/core/detect/masks.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.detect.words import CARRIERS, ERROR_WORDS, ZIP_TALK
+from bot.core.detect.words import CARRIERS, ERROR_WORDS, ZIP_TALK
 
 _FAILURE_WORDS = ERROR_WORDS - {"code", "codes"}
 SENTENCE_REACH = 300  # characters looked at on each side for a sentence's end

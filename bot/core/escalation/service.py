@@ -5,7 +5,7 @@ reach Slack through, and gets back a view, errors for the modal, or an outcome w
 HTTP, Socket Mode, the console and the retry loop all run this one path.
 
 Nothing here calls Slack to post: the escalation and its support post are written together
-(the post as an outbox job, bot.delivery), so a crash, a slow Slack or a refusal loses nothing
+(the post as an outbox job, bot.core.delivery), so a crash, a slow Slack or a refusal loses nothing
 and posts nothing twice. Once the post is through, the requester's receipt follows as another
 job; a support channel that refuses the post keeps it waiting (the requester is told once) and
 it is tried again every `retry_after` until it is through.
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
 
-from bot.cards.escalations import (
+from bot.cards.escalation import (
     EscalationSource,
     escalation_modal,
     escalation_receipt,
@@ -30,12 +30,12 @@ from bot.cards.escalations import (
 )
 from bot.cards.ids import Forged, entry_for, entry_ref, is_channel, is_dm
 from bot.cards.message import Message
-from bot.catalog import Catalog, Entry
-from bot.delivery import AfterRefused, AfterSent, job_for
-from bot.escalation import recurrence
-from bot.escalation.form import check_examples
-from bot.ports import Counters, EscalationStore, NoCounters
-from bot.records import EscalationRecord, JobRecord, NewEscalation, NewJob
+from bot.core.catalog import Catalog, Entry
+from bot.core.delivery import AfterRefused, AfterSent, job_for
+from bot.core.escalation import recurrence
+from bot.core.escalation.form import check_examples
+from bot.core.ports import Counters, EscalationStore, NoCounters
+from bot.core.records import EscalationRecord, JobRecord, NewEscalation, NewJob
 
 log = logging.getLogger(__name__)
 
@@ -145,7 +145,7 @@ class Escalations:
         self.counters.escalation(record.state)
         return Submitted(record=record)
 
-    # -- delivery (bot.delivery.Hooks) --------------------------------------------------------
+    # -- delivery (bot.core.delivery.Hooks) --------------------------------------------------------
 
     def support_job(self, record: EscalationRecord) -> NewJob:
         return job_for(
