@@ -30,7 +30,7 @@ from slack_sdk import WebClient
 from slack_sdk.web import SlackResponse
 
 from bot.cards.message import Message
-from bot.cards.render import message_text, view_text
+from bot.cards.render import render_message, render_view
 from bot.config import Config
 from bot.core.delivery import Deliveries
 from bot.log import configure_logging
@@ -162,7 +162,7 @@ class ConsoleClient(WebClient):
         on = {"type": "message", "user": BOT_USER, "ts": ts, "text": message.text, **thread}
         on["blocks"] = list(message.blocks)
         press = [p.button for p in self.buttons]
-        text = message_text(message, press)
+        text = render_message(message, press)
         self._keep_pressable(press, lambda b: Pressable(b, container, message=on))
         self.show(title, text)
 
@@ -175,7 +175,7 @@ class ConsoleClient(WebClient):
     def show_view(self, title: str, view: dict[str, Any]) -> None:
         container = {"type": "view", "view_id": view["id"]}
         press = [p.button for p in self.buttons]
-        text = view_text(view, press)
+        text = render_view(view, press)
         self._keep_pressable(press, lambda b: Pressable(b, container, view=view))
         self.show(title, text)
 

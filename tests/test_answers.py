@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.cards.message import Message
-from bot.cards.render import message_text
+from bot.cards.render import render_message
 from bot.core.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
 from bot.core.channels import ChannelSettings
 from bot.core.delivery import EVENT_TRIES, Deliveries, message_of
 from bot.core.records import TakenIn
 from bot.store import Store
-from bot.store.models import OutboxJob, utcnow
-from bot.store.unit import Unit
+from bot.store.models import OutboxJobRow, utcnow
+from bot.store.unit import TransactionUnit
 
 DEFAULTS = ChannelSettings()
 
@@ -62,7 +62,7 @@ class Outbox:
 
     def _all(self) -> list[Reply]:
         with self.store.engine.connect() as conn:
-            rows = conn.execute(select(OutboxJob).order_by(OutboxJob.id)).all()
+            rows = conn.execute(select(OutboxJobRow).order_by(OutboxJobRow.id)).all()
         return [Reply(r.channel_id, r.thread_ts, message_of(r)) for r in rows]
 
     def __iter__(self):  # type: ignore[no-untyped-def]
@@ -79,7 +79,7 @@ class Outbox:
 
 
 def shown(reply: Reply) -> str:
-    return message_text(reply.message)
+    return render_message(reply.message)
 
 
 def test_a_code_in_a_message_is_answered_in_its_thread(answers: Answers) -> None:
@@ -137,12 +137,12 @@ def test_a_failed_write_leaves_nothing_claimed(
     """The claim, the codes and the reply job commit together: a database failure while
     writing the job leaves no claim behind, so Slack's retry of the event is answered."""
 
-    def broken(self: Unit, *jobs: object) -> int:
+    def broken(self: TransactionUnit, *jobs: object) -> int:
         raise ConnectionError("the database went away")
 
     msg = Incoming("C1", "5.0", "error 30007")
     with monkeypatch.context() as patched:
-        patched.setattr(Unit, "enqueue", broken)
+        patched.setattr(TransactionUnit, "enqueue", broken)
         with pytest.raises(ConnectionError):
             answers.auto_reply(msg, DEFAULTS)
     sent = Outbox(answers.store)

@@ -32,7 +32,7 @@ from bot.cards.blocks import (
     stats_message,
     support_message,
 )
-from bot.cards.render import message_text, view_text
+from bot.cards.render import render_message, render_view
 from bot.core.catalog import ANY_MESSAGE_ID, load_catalog
 from bot.core.escalation.form import ExampleInput, check_examples
 from bot.core.records import EscalationRecord, Example
@@ -270,7 +270,7 @@ def test_the_form_has_one_row_per_example_the_provider_asks_for():
 
 
 def test_the_form_says_what_where_and_what_support_asks_for():
-    text = view_text(escalation_modal(E30007, SOURCE, destination="C0SUPPORT01"))
+    text = render_view(escalation_modal(E30007, SOURCE, destination="C0SUPPORT01"))
     assert "Twilio 30007: Message filtered as spam by the carrier" in text
     assert "For Twilio support. I'll post it in #C0SUPPORT01" in text
     assert f"this thread ({PERMALINK})" in text
@@ -285,7 +285,7 @@ def test_a_form_without_figures_permalink_or_destination():
     view = escalation_modal(E33000, source, destination=None, id_shape=ANY_MESSAGE_ID)
     check_view(view)
     assert [k for k in inputs(view) if k.endswith("_id")] == ["example_1_id"]
-    text = view_text(view)
+    text = render_view(view)
     assert "I'll post it here" in text and "this thread" not in text
     placeholder = inputs(view)["example_1_id"]["element"]["placeholder"]["text"]
     assert placeholder == "As in the provider's logs"
@@ -499,7 +499,7 @@ def test_many_examples_and_long_notes_fit():
 def test_the_receipt_says_where_it_went():
     message = escalation_receipt(record(), delivered=True)
     check_message(message, ours=OURS)
-    assert message_text(message) == (
+    assert render_message(message) == (
         "@U0REQUESTER Escalated to support as *ESC-42* in #C0SUPPORT01. "
         "I'll post here when someone acknowledges or resolves it."
     )
@@ -528,9 +528,9 @@ def test_the_requester_hears_who_acknowledged_and_resolved():
         record(state="acknowledged", acknowledged_by="U0SUPPORTER"), by="U0SUPPORTER"
     )
     check_message(acked, ours=OURS)
-    assert message_text(acked) == "@U0REQUESTER *ESC-42* was acknowledged by @U0SUPPORTER."
+    assert render_message(acked) == "@U0REQUESTER *ESC-42* was acknowledged by @U0SUPPORTER."
     done = escalation_update(record(state="resolved", resolved_by="U0SUPPORTER"), by="U0SUPPORTER")
-    assert message_text(done) == "@U0REQUESTER *ESC-42* was resolved by @U0SUPPORTER."
+    assert render_message(done) == "@U0REQUESTER *ESC-42* was resolved by @U0SUPPORTER."
 
 
 # -- lists -------------------------------------------------------------------------------------
@@ -560,7 +560,7 @@ def test_open_escalations_one_line_each():
 def test_no_open_escalations():
     message = escalations_list([record(state="resolved")], CATALOG)
     check_message(message)
-    assert message_text(message).startswith("No open escalations.")
+    assert render_message(message).startswith("No open escalations.")
 
 
 def test_a_long_list_stays_within_the_block_limit():
@@ -600,7 +600,7 @@ def test_home_shows_the_week_s_top_codes():
         channels=[], providers=CATALOG.providers, top_codes=[(E30007, 12), (E21610, 1)]
     )
     check_view(view)
-    text = view_text(view)
+    text = render_view(view)
     assert "Top error codes this week" in text
     assert "1. *Twilio 30007* Message filtered as spam by the carrier · 12 times" in text
     assert "2. *Twilio 21610* Recipient opted out (STOP) · once" in text

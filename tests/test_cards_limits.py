@@ -35,7 +35,7 @@ from bot.cards.blocks import (
 )
 from bot.cards.limits import clip, size
 from bot.cards.message import Message
-from bot.core.catalog import Entry, Escalation, default_catalog
+from bot.core.catalog import Entry, EscalationPolicy, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.lookup import Answer, Hit
 from bot.core.records import Example
@@ -243,7 +243,7 @@ def test_catalog_text_is_escaped_in_mrkdwn_and_left_alone_in_plain_text():
         cause=NASTY,
         fix=(NASTY, "Then <!here>."),
         aliases=("<@U999>",),
-        escalation=Escalation(when=NASTY, collect=("<!everyone>",), team="<!subteam^S1>"),
+        escalation=EscalationPolicy(when=NASTY, collect=("<!everyone>",), team="<!subteam^S1>"),
         docs_url="https://docs.example/a?b=1&c=<d>|e",
     )
     for message in (entry_card(hostile, share=True), matches_reply([hostile, ENTRIES[0]])):
@@ -288,7 +288,7 @@ def test_the_escalation_form_escapes_catalog_text():
 
     hostile = make_entry(
         title="Blocked <!here>",
-        escalation=Escalation(when=NASTY, collect=("<!everyone>",), team="<!subteam^S1>"),
+        escalation=EscalationPolicy(when=NASTY, collect=("<!everyone>",), team="<!subteam^S1>"),
     )
     view = escalation_modal(hostile, SOURCE, destination="C1>x")
     check_view(view)

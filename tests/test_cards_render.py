@@ -11,7 +11,7 @@ from bot.cards.blocks import (
     settings_modal,
 )
 from bot.cards.message import Message
-from bot.cards.render import RULE, message_text, unmrkdwn, view_text
+from bot.cards.render import RULE, render_message, render_view, unmrkdwn
 from bot.core.catalog import load_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.lookup import Lookup
@@ -28,7 +28,7 @@ def test_links_mentions_and_escapes_read_as_text():
 
 
 def test_entry_card_reads_like_the_card():
-    text = message_text(entry_card(E30007, share=True, note="Edited message: new codes only"))
+    text = render_message(entry_card(E30007, share=True, note="Edited message: new codes only"))
     lines = text.splitlines()
     assert lines[:3] == [
         "Edited message: new codes only",
@@ -42,25 +42,25 @@ def test_entry_card_reads_like_the_card():
 
 def test_lists_show_dividers_and_buttons():
     entries = [E30007, CATALOG.get("telnyx", "40300")]
-    text = message_text(matches_reply(entries))
+    text = render_message(matches_reply(entries))
     assert text.splitlines()[0] == "2 error codes in this message"
     assert RULE in text.splitlines()
     assert text.count("[Details]") == 2
 
 
 def test_no_match_shows_the_query_as_typed():
-    text = message_text(lookup_reply(Lookup(CATALOG).search("<!channel> banana")))
+    text = render_message(lookup_reply(Lookup(CATALOG).search("<!channel> banana")))
     assert text.splitlines()[0] == "Nothing in the catalog matches “<!channel> banana”."
     assert "&lt;" not in text
 
 
 def test_message_without_blocks_shows_its_fallback():
-    assert message_text(Message("a &amp; b")) == "a & b"
+    assert render_message(Message("a &amp; b")) == "a & b"
 
 
 def test_settings_modal_shows_choices_and_buttons():
     settings = ChannelSettings(providers=("twilio",), support_channel="C0SUPPORT01")
-    text = view_text(settings_modal("C0123", settings, CATALOG.providers))
+    text = render_view(settings_modal("C0123", settings, CATALOG.providers))
     lines = text.splitlines()
     assert lines[:2] == ["Channel settings", "================"]
     assert "How smserror behaves in #C0123." in lines
@@ -71,12 +71,12 @@ def test_settings_modal_shows_choices_and_buttons():
 
 
 def test_home_and_shortcut_views():
-    home = view_text(
+    home = render_view(
         home_view(channels=[("C0123", ChannelSettings(answer_bots=True))], providers={})
     )
     assert "#C0123: auto-reply on · providers: all · bots: on" in home
     assert "[Change]" in home
     assert "[Pick a channel ▾]" in home
-    empty = view_text(explain_modal([], nothing_found=True))
+    empty = render_view(explain_modal([], nothing_found=True))
     assert "No SMS error codes found in that message." in empty
     assert empty.splitlines()[-1] == "[Close]"

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.core.catalog import Entry, Escalation, load_catalog
+from bot.core.catalog import Entry, EscalationPolicy, load_catalog
 from bot.core.escalation.recurrence import needed, note, ordinal, window
 
 CATALOG = load_catalog([])
@@ -20,7 +20,9 @@ def twilio(code: str) -> Entry:
 
 def with_escalation(**figures) -> Entry:
     base = twilio("30007")
-    escalation = Escalation(when="Always.", collect=("message SID",), team="Acme desk", **figures)
+    escalation = EscalationPolicy(
+        when="Always.", collect=("message SID",), team="Acme desk", **figures
+    )
     return Entry(**{**base.__dict__, "escalation": escalation})
 
 

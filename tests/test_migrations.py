@@ -35,9 +35,9 @@ from bot.store.migrate import (
     take_migration_lock,
     upgrade,
 )
-from bot.store.models import AnsweredMessage, Base, ChannelSettingsRecord, ThreadCode
+from bot.store.models import AnsweredMessageRow, Base, ChannelSettingsRow, ThreadCodeRow
 
-FIRST_TABLES = [AnsweredMessage.__table__, ThreadCode.__table__, ChannelSettingsRecord.__table__]
+FIRST_TABLES = [AnsweredMessageRow.__table__, ThreadCodeRow.__table__, ChannelSettingsRow.__table__]
 KEY = ("twilio", "30007", None)
 
 
@@ -155,7 +155,7 @@ def test_a_store_told_not_to_migrate_leaves_the_database_alone(engine: Engine) -
 
 
 def test_half_a_legacy_database_is_refused_and_left_alone(engine: Engine) -> None:
-    Base.metadata.create_all(engine, tables=[AnsweredMessage.__table__])
+    Base.metadata.create_all(engine, tables=[AnsweredMessageRow.__table__])
     with pytest.raises(SchemaError, match="answered_messages but not channel_settings"):
         upgrade(engine)
     assert inspect(engine).get_table_names() == ["answered_messages"]

@@ -7,7 +7,7 @@ import pytest
 from slack_standin import payloads
 
 from bot.cards.ids import Forged
-from bot.slack.payloads import Click, Command, Submission
+from bot.slack.payloads import Click, SlashCommand, Submission
 
 
 def test_a_click_in_a_thread_reads_who_where_and_which_thread() -> None:
@@ -62,5 +62,7 @@ def test_a_forged_submission_reads_as_empty() -> None:
 
 
 def test_a_command_reads_its_fields_and_a_missing_one_as_empty() -> None:
-    typed = Command.read({"user_id": "U1", "channel_id": "C1", "text": "21610", "trigger_id": 4})
+    typed = SlashCommand.read(
+        {"user_id": "U1", "channel_id": "C1", "text": "21610", "trigger_id": 4}
+    )
     assert (typed.user, typed.channel, typed.text, typed.trigger_id) == ("U1", "C1", "21610", "")

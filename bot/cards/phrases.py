@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.catalog import CATEGORIES, Entry, Escalation
+from bot.core.catalog import CATEGORIES, Entry, EscalationPolicy
 from bot.core.lookup import Answer
 
 
@@ -14,7 +14,7 @@ def span(hours: int) -> str:
     return f"{hours} hours" if hours != 1 else "1 hour"
 
 
-def how_many(escalation: Escalation) -> str | None:
+def how_many(escalation: EscalationPolicy) -> str | None:
     """ "3 or more examples from the last 24 hours", or None when the source gives no figures."""
     parts = []
     if escalation.min_examples:
@@ -25,7 +25,7 @@ def how_many(escalation: Escalation) -> str | None:
     return " ".join(parts) or None
 
 
-def escalation_lines(escalation: Escalation) -> list[str]:
+def escalation_lines(escalation: EscalationPolicy) -> list[str]:
     """Escalation guidance as short sentences: when, how many, what to collect, any wait."""
     lines = [f"When: {escalation.when}"]
     if escalation.wait_hours:

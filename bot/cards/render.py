@@ -115,12 +115,12 @@ def blocks_text(blocks: Iterable[dict[str, Any]], press: Buttons | None = None) 
     return "\n".join(line for block in blocks for line in _block(block, press))
 
 
-def message_text(message: Message, press: Buttons | None = None) -> str:
+def render_message(message: Message, press: Buttons | None = None) -> str:
     """A message as the console prints it; the fallback text when it has no blocks."""
     return blocks_text(message.blocks, press) if message.blocks else unmrkdwn(message.text)
 
 
-def view_text(view: dict[str, Any], press: Buttons | None = None) -> str:
+def render_view(view: dict[str, Any], press: Buttons | None = None) -> str:
     """A modal or App Home tab: its title, its blocks, then its buttons."""
     lines = []
     if view.get("title"):

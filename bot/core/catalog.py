@@ -37,7 +37,7 @@ CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
 
 
 @dataclass(frozen=True)
-class Escalation:
+class EscalationPolicy:
     """When and how to take an error to the provider's support team, as structured data."""
 
     when: str
@@ -95,7 +95,7 @@ class Entry:
     scope: str | None = None
     aliases: tuple[str, ...] = ()
     retry_classes: tuple[str, ...] = ()
-    escalation: Escalation | None = None
+    escalation: EscalationPolicy | None = None
     keywords: tuple[str, ...] = ()
     docs_url: str | None = None
     http_status: int | None = None
@@ -405,10 +405,10 @@ def _build_message_id(
     return shape, []
 
 
-def _build_escalation(raw: Mapping[str, Any] | None, team: str) -> Escalation | None:
+def _build_escalation(raw: Mapping[str, Any] | None, team: str) -> EscalationPolicy | None:
     if not raw:
         return None
-    return Escalation(
+    return EscalationPolicy(
         when=raw["when"].strip(),
         collect=tuple(raw["collect"]),
         team=team,
@@ -445,7 +445,7 @@ def _apply_override(entry: Entry, raw: Mapping[str, Any], team: str | None) -> E
     if "escalation" in raw:
         escalation = _build_escalation(raw["escalation"], team or _team_of(entry))
     elif escalation and team:
-        escalation = Escalation(**{**escalation.__dict__, "team": team})
+        escalation = EscalationPolicy(**{**escalation.__dict__, "team": team})
     return Entry(
         **{
             **entry.__dict__,

@@ -159,7 +159,7 @@ def compact(text: str) -> str:
     return _NON_ALNUM.sub("", text.casefold())
 
 
-def words(text: str) -> str:
+def loose_words(text: str) -> str:
     """Loose form for word matching: camelCase and snake_case split, lower case, one space."""
     return _SPACES.sub(" ", CAMEL_PARTS.sub(" ", text)).casefold().strip()
 
@@ -203,7 +203,7 @@ class Lookup:
         for i, entry in enumerate(self.entries):
             for n, phrase in enumerate((entry.title, *entry.aliases, *entry.keywords)):
                 weight = 2 if n == 0 else 1
-                slot = owners.setdefault(words(phrase), {})
+                slot = owners.setdefault(loose_words(phrase), {})
                 slot[i] = max(slot.get(i, 0), weight)
         self._phrases = list(owners)
         self._phrase_owners = [tuple(owners[p].items()) for p in self._phrases]
@@ -308,7 +308,7 @@ class Lookup:
             near = self._near_names(key, allowed)
             if near:
                 return Answer(shown, (), tuple(self.entries[i] for i in near[:SUGGESTIONS]))
-        phrase = words(core)
+        phrase = loose_words(core)
         word_scores = self._word_scores(phrase) if len(phrase) >= 3 else {}
         # Naming the provider narrows the field, so a looser match is still the likely one.
         cutoff = WORDS_CUTOFF_NAMED if named else WORDS_CUTOFF
@@ -512,7 +512,7 @@ class Lookup:
         n: int = SUGGESTIONS,
     ) -> tuple[Entry, ...]:
         """The closest entries whatever their score, for a helpful 'no match' answer."""
-        phrase = words(text)
+        phrase = loose_words(text)
         order: list[int] = []
         if phrase.isdigit():
             # Only the codes of the providers in scope: another provider's near codes would

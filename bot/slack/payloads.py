@@ -91,7 +91,7 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class Command:
+class SlashCommand:
     """A slash command's payload (form fields, read by Bolt into a dict)."""
 
     user: str
@@ -101,7 +101,7 @@ class Command:
     trigger_id: str
 
     @classmethod
-    def read(cls, command: Any) -> Command:
+    def read(cls, command: Any) -> SlashCommand:
         command = _obj(command)
         return cls(
             user=_text(command.get("user_id")),

@@ -17,18 +17,20 @@ from sqlalchemy import Connection, Engine, bindparam, delete, select
 
 from bot.core.records import EntryKey
 from bot.store.inserts import insert_new
-from bot.store.models import AnsweredMessage, ThreadCode
+from bot.store.models import AnsweredMessageRow, ThreadCodeRow
 
 _MESSAGE_KEY = ("claim_key",)
 _THREAD_KEY = ("channel_id", "thread_ts", "provider", "code", "scope")
 
-_EXPLAINED = select(ThreadCode.provider, ThreadCode.code, ThreadCode.scope).where(
-    ThreadCode.channel_id == bindparam("channel_id"),
-    ThreadCode.thread_ts == bindparam("thread_ts"),
+_EXPLAINED = select(ThreadCodeRow.provider, ThreadCodeRow.code, ThreadCodeRow.scope).where(
+    ThreadCodeRow.channel_id == bindparam("channel_id"),
+    ThreadCodeRow.thread_ts == bindparam("thread_ts"),
 )
-_RELEASE_MESSAGE = delete(AnsweredMessage).where(AnsweredMessage.claim_key == bindparam("key"))
-_RELEASE_CODE = delete(ThreadCode).where(
-    *(getattr(ThreadCode, column) == bindparam(column) for column in _THREAD_KEY)
+_RELEASE_MESSAGE = delete(AnsweredMessageRow).where(
+    AnsweredMessageRow.claim_key == bindparam("key")
+)
+_RELEASE_CODE = delete(ThreadCodeRow).where(
+    *(getattr(ThreadCodeRow, column) == bindparam(column) for column in _THREAD_KEY)
 )
 
 
@@ -81,7 +83,7 @@ class Claims:
 
 def claim_message(conn: Connection, key: str, channel_id: str) -> bool:
     row = {"claim_key": key, "channel_id": channel_id}
-    return insert_new(conn, AnsweredMessage.__table__, _MESSAGE_KEY, [row]) == 1
+    return insert_new(conn, AnsweredMessageRow.__table__, _MESSAGE_KEY, [row]) == 1
 
 
 def explained(conn: Connection, channel_id: str, thread_ts: str) -> set[EntryKey]:
@@ -97,7 +99,7 @@ def claim_codes(
     won = []
     for key in sorted(dict.fromkeys(keys), key=lambda k: (k[0], k[1], k[2] or "")):
         row = _thread_row(channel_id, thread_ts, key)
-        if insert_new(conn, ThreadCode.__table__, _THREAD_KEY, [row]) == 1:
+        if insert_new(conn, ThreadCodeRow.__table__, _THREAD_KEY, [row]) == 1:
             won.append(key)
     return won
 

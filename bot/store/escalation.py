@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.records import EscalationRecord, Example, NewEscalation, NewJob
 from bot.store.jobs import enqueue
-from bot.store.models import Escalation, as_utc, utcnow
+from bot.store.models import EscalationRow, as_utc, utcnow
 
 JobsFor = Callable[[EscalationRecord], Sequence[NewJob]]
 
@@ -28,7 +28,7 @@ MOVES_FROM = {"acknowledged": ("open",), "resolved": ("open", "acknowledged")}
 MOVED_BY = {"acknowledged": "acknowledged_by", "resolved": "resolved_by"}
 
 
-class Escalations:
+class StoredEscalations:
     _session: sessionmaker[Session]
 
     def create_escalation(
@@ -57,7 +57,7 @@ class Escalations:
     def escalation_for_view(self, view_id: str) -> EscalationRecord | None:
         with self._session() as session:
             row = session.scalars(
-                select(Escalation).where(Escalation.view_id == view_id)
+                select(EscalationRow).where(EscalationRow.view_id == view_id)
             ).one_or_none()
             return _record(row) if row else None
 
@@ -65,7 +65,7 @@ class Escalations:
         self, new: NewEscalation, view_id: str | None, jobs_for: JobsFor | None
     ) -> EscalationRecord:
         now = utcnow()
-        row = Escalation(
+        row = EscalationRow(
             provider=new.provider,
             code=new.code,
             scope=new.scope or "",
@@ -85,7 +85,7 @@ class Escalations:
         with self._session.begin() as session:
             if view_id:
                 kept = session.scalars(
-                    select(Escalation).where(Escalation.view_id == view_id)
+                    select(EscalationRow).where(EscalationRow.view_id == view_id)
                 ).one_or_none()
                 if kept is not None:
                     return _record(kept)
@@ -98,24 +98,24 @@ class Escalations:
 
     def escalation(self, id: int) -> EscalationRecord | None:
         with self._session() as session:
-            row = session.get(Escalation, id)
+            row = session.get(EscalationRow, id)
             return _record(row) if row else None
 
     def undelivered_escalations(self, limit: int = 500) -> list[EscalationRecord]:
         """Not yet posted to support and still worth posting, oldest first."""
         return self._escalations(
-            select(Escalation)
-            .where(Escalation.support_ts.is_(None), Escalation.state != "resolved")
-            .order_by(Escalation.id)
+            select(EscalationRow)
+            .where(EscalationRow.support_ts.is_(None), EscalationRow.state != "resolved")
+            .order_by(EscalationRow.id)
             .limit(limit)
         )
 
     def open_escalations(self, limit: int = 50) -> list[EscalationRecord]:
         """Open or acknowledged, newest first."""
         return self._escalations(
-            select(Escalation)
-            .where(Escalation.state.in_(("open", "acknowledged")))
-            .order_by(Escalation.id.desc())
+            select(EscalationRow)
+            .where(EscalationRow.state.in_(("open", "acknowledged")))
+            .order_by(EscalationRow.id.desc())
             .limit(limit)
         )
 
@@ -131,14 +131,14 @@ class Escalations:
             raise ValueError(f"cannot move an escalation to {to!r}; use one of {list(MOVES_FROM)}")
         with self._session.begin() as session:
             moved = session.execute(
-                update(Escalation)
-                .where(Escalation.id == id, Escalation.state.in_(MOVES_FROM[to]))
+                update(EscalationRow)
+                .where(EscalationRow.id == id, EscalationRow.state.in_(MOVES_FROM[to]))
                 .values({"state": to, MOVED_BY[to]: by, "updated_at": utcnow()})
             )
             if moved.rowcount != 1:
                 return None
             # Same transaction: the row is ours until commit, so this reads our own move.
-            row = session.scalars(select(Escalation).where(Escalation.id == id)).one()
+            row = session.scalars(select(EscalationRow).where(EscalationRow.id == id)).one()
             record = _record(row)
             if jobs_for is not None:  # the post's update and the requester's note, with it
                 enqueue(session.connection(), jobs_for(record))
@@ -173,7 +173,7 @@ def _examples(text: str) -> tuple[Example, ...]:
     )
 
 
-def _record(row: Escalation) -> EscalationRecord:
+def _record(row: EscalationRow) -> EscalationRecord:
     return EscalationRecord(
         provider=row.provider,
         code=row.code,

@@ -18,19 +18,19 @@ from sqlalchemy import Connection, Engine, and_, bindparam, func, or_, select, u
 
 from bot.core.records import JobRecord, NewJob
 from bot.store.inserts import insert_new
-from bot.store.models import Escalation, OutboxJob, as_utc, utcnow
+from bot.store.models import EscalationRow, OutboxJobRow, as_utc, utcnow
 
 ERROR_LIMIT = 200
 _KEY = ("job_key",)
 
 # Each delivered job takes two of these: built once, so SQLAlchemy compiles them once.
 _DUE = or_(
-    and_(OutboxJob.state == "pending", OutboxJob.due_at <= bindparam("now")),
-    and_(OutboxJob.state == "sending", OutboxJob.lease_until < bindparam("now")),
+    and_(OutboxJobRow.state == "pending", OutboxJobRow.due_at <= bindparam("now")),
+    and_(OutboxJobRow.state == "sending", OutboxJobRow.lease_until < bindparam("now")),
 )
 _SENT = (
-    update(OutboxJob)
-    .where(OutboxJob.job_key == bindparam("key"))
+    update(OutboxJobRow)
+    .where(OutboxJobRow.job_key == bindparam("key"))
     .values(
         state="sent", sent_ts=bindparam("posted_ts"), lease_until=None, updated_at=bindparam("now")
     )
@@ -39,19 +39,19 @@ _SENT = (
 
 @cache
 def _take(limit: int):  # type: ignore[no-untyped-def]
-    oldest = select(OutboxJob.id).where(_DUE).order_by(OutboxJob.due_at).limit(limit)
+    oldest = select(OutboxJobRow.id).where(_DUE).order_by(OutboxJobRow.due_at).limit(limit)
     return (
-        update(OutboxJob)
-        .where(OutboxJob.id.in_(oldest.scalar_subquery()), _DUE)
+        update(OutboxJobRow)
+        .where(OutboxJobRow.id.in_(oldest.scalar_subquery()), _DUE)
         .values(
             state="sending",
-            attempts=OutboxJob.attempts + 1,
+            attempts=OutboxJobRow.attempts + 1,
             # Held before, lease run out: its holder died mid-post, it may be in Slack.
-            unsure=or_(OutboxJob.unsure, OutboxJob.state == "sending"),
+            unsure=or_(OutboxJobRow.unsure, OutboxJobRow.state == "sending"),
             lease_until=bindparam("held_until"),
             updated_at=bindparam("now"),
         )
-        .returning(*OutboxJob.__table__.columns)
+        .returning(*OutboxJobRow.__table__.columns)
     )
 
 
@@ -96,7 +96,7 @@ def _write(
             "created_at": now,
             "updated_at": now,
         }
-        if insert_new(conn, OutboxJob.__table__, _KEY, [row]):
+        if insert_new(conn, OutboxJobRow.__table__, _KEY, [row]):
             written.append(_record(row))
     return written
 
@@ -183,8 +183,10 @@ class Jobs:
             conn.execute(_SENT, {"key": job.key, "posted_ts": sent_ts, "now": now})
             if delivered_escalation is not None and sent_ts:
                 conn.execute(
-                    update(Escalation)
-                    .where(Escalation.id == delivered_escalation, Escalation.support_ts.is_(None))
+                    update(EscalationRow)
+                    .where(
+                        EscalationRow.id == delivered_escalation, EscalationRow.support_ts.is_(None)
+                    )
                     .values(
                         support_ts=sent_ts,
                         delivery_attempts=job.attempts,
@@ -211,8 +213,8 @@ class Jobs:
             _let_go(conn, job, "pending", error, now, due_at=as_utc(at), unsure=unsure)
             if kept_escalation is not None:
                 conn.execute(
-                    update(Escalation)
-                    .where(Escalation.id == kept_escalation)
+                    update(EscalationRow)
+                    .where(EscalationRow.id == kept_escalation)
                     .values(
                         last_error=error[:ERROR_LIMIT],
                         delivery_attempts=job.attempts,
@@ -228,7 +230,9 @@ class Jobs:
 
     def job(self, key: str) -> JobRecord | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(OutboxJob).where(OutboxJob.job_key == key)).one_or_none()
+            row = conn.execute(
+                select(OutboxJobRow).where(OutboxJobRow.job_key == key)
+            ).one_or_none()
             return _record(row._mapping) if row else None
 
     def jobs_waiting(self) -> int:
@@ -236,7 +240,7 @@ class Jobs:
         with self.engine.connect() as conn:
             return (
                 conn.execute(
-                    select(func.count()).where(OutboxJob.state.in_(("pending", "sending")))
+                    select(func.count()).where(OutboxJobRow.state.in_(("pending", "sending")))
                 ).scalar()
                 or 0
             )
@@ -247,8 +251,8 @@ def _let_go(
 ) -> None:
     """The job leaves its holder for `state` ("pending" again, or "failed"), keeping why."""
     conn.execute(
-        update(OutboxJob)
-        .where(OutboxJob.job_key == job.key)
+        update(OutboxJobRow)
+        .where(OutboxJobRow.job_key == job.key)
         .values(
             state=state, lease_until=None, last_error=error[:ERROR_LIMIT], updated_at=now, **more
         )

@@ -74,7 +74,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class AnsweredMessage(Base):
+class AnsweredMessageRow(Base):
     """One row per message the bot has claimed; the unique key is what stops double answers."""
 
     __tablename__ = "answered_messages"
@@ -85,7 +85,7 @@ class AnsweredMessage(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class ThreadCode(Base):
+class ThreadCodeRow(Base):
     """An entry already explained in a thread, so the thread never hears it twice."""
 
     __tablename__ = "thread_codes"
@@ -100,7 +100,7 @@ class ThreadCode(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class ChannelSettingsRecord(Base):
+class ChannelSettingsRow(Base):
     """bot.core.channels.ChannelSettings as stored; a channel without a row uses the defaults."""
 
     __tablename__ = "channel_settings"
@@ -114,7 +114,7 @@ class ChannelSettingsRecord(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Escalation(Base):
+class EscalationRow(Base):
     """A request for the support team about one entry; ESC-{id} is what people quote.
 
     The id comes from the database, so two instances creating escalations at once never pick
@@ -153,7 +153,7 @@ class Escalation(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
 
-class Sighting(Base):
+class SightingRow(Base):
     """An entry seen in a channel message: counted by rows, so no instance loses an update.
 
     message_key names the message, not its edit: an edit or a retried delivery of the same
@@ -176,7 +176,7 @@ class Sighting(Base):
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
-class OutboxJob(Base):
+class OutboxJobRow(Base):
     """Something the bot must post or update in Slack (bot.core.records.NewJob), until it has.
 
     Written in the transaction that decided it; a delivery worker takes it (state "sending"

@@ -17,17 +17,17 @@ from sqlalchemy import Engine, bindparam, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.channels import ChannelSettings
-from bot.store.models import ChannelSettingsRecord
+from bot.store.models import ChannelSettingsRow
 
 RECENT_SECONDS = 10.0
 RECENT_CHANNELS = 10_000  # past this many, start over rather than grow without bound
 
 _SETTINGS = select(
-    ChannelSettingsRecord.auto_reply,
-    ChannelSettingsRecord.providers,
-    ChannelSettingsRecord.answer_bots,
-    ChannelSettingsRecord.support_channel,
-).where(ChannelSettingsRecord.channel_id == bindparam("channel_id"))
+    ChannelSettingsRow.auto_reply,
+    ChannelSettingsRow.providers,
+    ChannelSettingsRow.answer_bots,
+    ChannelSettingsRow.support_channel,
+).where(ChannelSettingsRow.channel_id == bindparam("channel_id"))
 
 
 class RecentSettings:
@@ -87,9 +87,9 @@ class Settings:
     ) -> None:
         try:
             with self._session.begin() as session:
-                record = session.get(ChannelSettingsRecord, channel_id)
+                record = session.get(ChannelSettingsRow, channel_id)
                 if record is None:
-                    record = ChannelSettingsRecord(channel_id=channel_id)
+                    record = ChannelSettingsRow(channel_id=channel_id)
                     session.add(record)
                 record.auto_reply = settings.auto_reply
                 record.providers = ",".join(settings.providers)
@@ -104,8 +104,8 @@ class Settings:
         """Every channel someone has configured, oldest change first."""
         with self._session() as session:
             records = session.scalars(
-                select(ChannelSettingsRecord).order_by(
-                    ChannelSettingsRecord.updated_at, ChannelSettingsRecord.channel_id
+                select(ChannelSettingsRow).order_by(
+                    ChannelSettingsRow.updated_at, ChannelSettingsRow.channel_id
                 )
             )
             return [

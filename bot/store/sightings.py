@@ -15,20 +15,20 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.records import EntryKey
 from bot.store.inserts import insert_new
-from bot.store.models import Sighting, as_utc, utcnow
+from bot.store.models import SightingRow, as_utc, utcnow
 
 _UNIQUE = ("message_key", "provider", "code", "scope")
 
 # Asked for each code of each message with a code: Core, built once (see bot.store.claims).
 _SEEN_SINCE = (
     select(func.count())
-    .select_from(Sighting)
+    .select_from(SightingRow)
     .where(
-        Sighting.channel_id == bindparam("channel_id"),
-        Sighting.provider == bindparam("provider"),
-        Sighting.code == bindparam("code"),
-        Sighting.scope == bindparam("scope"),
-        Sighting.seen_at >= bindparam("since"),
+        SightingRow.channel_id == bindparam("channel_id"),
+        SightingRow.provider == bindparam("provider"),
+        SightingRow.code == bindparam("code"),
+        SightingRow.scope == bindparam("scope"),
+        SightingRow.seen_at >= bindparam("since"),
     )
 )
 
@@ -58,7 +58,7 @@ def record_sightings(
         return 0
     # One statement that skips duplicates: a row already there does not abort the rest, as an
     # IntegrityError would.
-    return insert_new(conn, Sighting.__table__, _UNIQUE, rows)
+    return insert_new(conn, SightingRow.__table__, _UNIQUE, rows)
 
 
 def sightings(conn: Connection, channel_id: str, key: EntryKey, since: datetime) -> int:
@@ -107,16 +107,16 @@ class Sightings:
         or (neither) the workspace's."""
         since, until = as_utc(since), as_utc(until)
         count = func.count().label("n")
-        query = select(Sighting.provider, Sighting.code, Sighting.scope, count).where(
-            Sighting.seen_at >= since, Sighting.seen_at < until
+        query = select(SightingRow.provider, SightingRow.code, SightingRow.scope, count).where(
+            SightingRow.seen_at >= since, SightingRow.seen_at < until
         )
         if channel_id is not None:
-            query = query.where(Sighting.channel_id == channel_id)
+            query = query.where(SightingRow.channel_id == channel_id)
         if channel_ids is not None:
-            query = query.where(Sighting.channel_id.in_(list(channel_ids)))
+            query = query.where(SightingRow.channel_id.in_(list(channel_ids)))
         query = (
-            query.group_by(Sighting.provider, Sighting.code, Sighting.scope)
-            .order_by(count.desc(), Sighting.provider, Sighting.code, Sighting.scope)
+            query.group_by(SightingRow.provider, SightingRow.code, SightingRow.scope)
+            .order_by(count.desc(), SightingRow.provider, SightingRow.code, SightingRow.scope)
             .limit(limit)
         )
         with self._session() as session:
@@ -127,10 +127,10 @@ class Sightings:
         since, until = as_utc(since), as_utc(until)
         count = func.count().label("n")
         query = (
-            select(Sighting.channel_id, count)
-            .where(Sighting.seen_at >= since, Sighting.seen_at < until)
-            .group_by(Sighting.channel_id)
-            .order_by(count.desc(), Sighting.channel_id)
+            select(SightingRow.channel_id, count)
+            .where(SightingRow.seen_at >= since, SightingRow.seen_at < until)
+            .group_by(SightingRow.channel_id)
+            .order_by(count.desc(), SightingRow.channel_id)
             .limit(limit)
         )
         with self._session() as session:

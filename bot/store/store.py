@@ -22,17 +22,17 @@ from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from bot.store.claims import Claims
-from bot.store.escalation import Escalations
+from bot.store.escalation import StoredEscalations
 from bot.store.jobs import HandOver, Jobs
 from bot.store.migrate import upgrade
 from bot.store.settings import RecentSettings, Settings
 from bot.store.sightings import Sightings
-from bot.store.unit import Unit
+from bot.store.unit import TransactionUnit
 
 log = logging.getLogger(__name__)
 
 
-class Store(Claims, Settings, Escalations, Sightings, Jobs):
+class Store(Claims, Settings, StoredEscalations, Sightings, Jobs):
     def __init__(self, engine: Engine, *, migrate: bool = True) -> None:
         """migrate=False leaves the schema to `smserror db upgrade` (one instance, ahead of
         time); by default the store brings the database up to date itself."""
@@ -58,10 +58,10 @@ class Store(Claims, Settings, Escalations, Sightings, Jobs):
         return isinstance(error, SQLAlchemyError)
 
     @contextmanager
-    def unit(self) -> Iterator[Unit]:
+    def unit(self) -> Iterator[TransactionUnit]:
         """One transaction: everything done through the unit commits together, or not at all."""
         with self.engine.begin() as conn:
-            unit = Unit(conn, self.handover.lease)
+            unit = TransactionUnit(conn, self.handover.lease)
             yield unit
         self.handover.give(unit.held)
 

@@ -18,7 +18,9 @@ from bot.core.records import EntryKey, JobRecord, NewJob
 from bot.store import claims, jobs, sightings
 
 
-class Unit:
+class TransactionUnit:
+    """One transaction's work, as bot.core.ports.Unit: what answers do inside one commit."""
+
     def __init__(self, conn: Connection, hold: timedelta | None = None) -> None:
         self.conn = conn
         self._hold = hold

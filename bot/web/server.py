@@ -65,7 +65,7 @@ _KINDS = {
 }
 
 
-class Refused(Exception):
+class RequestRefused(Exception):
     """A request we answer ourselves, with a status and a short reason, before Bolt sees it."""
 
     def __init__(self, status: int, reason: str, *, unread: bool = False) -> None:
@@ -95,10 +95,10 @@ def check_envelope(request: Request) -> str:
     """Size and type from the headers alone, nothing read yet; returns the media type."""
     declared = request.headers.get("content-length")
     if declared is not None and (len(declared) > 12 or int(declared) > MAX_BODY):
-        raise Refused(413, f"body over {MAX_BODY} bytes", unread=True)
+        raise RequestRefused(413, f"body over {MAX_BODY} bytes", unread=True)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in (FORM, JSON_TYPE):
-        raise Refused(415, f"content type must be {FORM} or {JSON_TYPE}", unread=True)
+        raise RequestRefused(415, f"content type must be {FORM} or {JSON_TYPE}", unread=True)
     return ctype
 
 
@@ -110,9 +110,9 @@ async def read_capped(request: Request) -> bytes:
         async for chunk in request.stream():
             body += chunk
             if len(body) > MAX_BODY:
-                raise Refused(413, f"body over {MAX_BODY} bytes", unread=True)
+                raise RequestRefused(413, f"body over {MAX_BODY} bytes", unread=True)
     except ClientDisconnect:
-        raise Refused(400, "the body ended early", unread=True) from None
+        raise RequestRefused(400, "the body ended early", unread=True) from None
     return bytes(body)
 
 
@@ -129,7 +129,7 @@ def check_signature(request: Request, raw: bytes, secret: bytes) -> None:
     timestamp = request.headers.get("x-slack-request-timestamp")
     signature = request.headers.get("x-slack-signature")
     if not timestamp or not signature:
-        raise Refused(401, "missing X-Slack-Signature or X-Slack-Request-Timestamp")
+        raise RequestRefused(401, "missing X-Slack-Signature or X-Slack-Request-Timestamp")
     fresh = (
         timestamp.isascii()
         and timestamp.isdigit()
@@ -139,7 +139,7 @@ def check_signature(request: Request, raw: bytes, secret: bytes) -> None:
     base = b"v0:" + timestamp.encode("latin-1") + b":" + raw
     expected = b"v0=" + hmac.new(secret, base, hashlib.sha256).hexdigest().encode()
     if not (fresh and hmac.compare_digest(expected, signature.encode("latin-1"))):
-        raise Refused(401, "invalid or stale signature")
+        raise RequestRefused(401, "invalid or stale signature")
 
 
 def parse_body(ctype: str, raw: bytes) -> dict[str, Any]:
@@ -148,15 +148,15 @@ def parse_body(ctype: str, raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise Refused(400, "body is not UTF-8") from None
+        raise RequestRefused(400, "body is not UTF-8") from None
     if not text:
-        raise Refused(400, "empty body")
+        raise RequestRefused(400, "empty body")
     if ctype == JSON_TYPE or text[0] == "{":
         return _json_object(text, "body")
     try:
         form = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict"))
     except ValueError:  # UnicodeDecodeError included: %FF is not UTF-8
-        raise Refused(400, "body is not form-encoded") from None
+        raise RequestRefused(400, "body is not form-encoded") from None
     return _json_object(form["payload"], "payload") if "payload" in form else form
 
 
@@ -164,9 +164,9 @@ def _json_object(text: str, what: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):  # RecursionError: "[[[[…" nested past the C stack
-        raise Refused(400, f"{what} is not JSON") from None
+        raise RequestRefused(400, f"{what} is not JSON") from None
     if not isinstance(value, dict):
-        raise Refused(400, f"{what} is not a JSON object")
+        raise RequestRefused(400, f"{what} is not a JSON object")
     return value
 
 
@@ -208,13 +208,13 @@ def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
             body = parse_body(ctype, raw)
             seen.kind = kind_of(body)
             response = await run_in_threadpool(app.dispatch, bolt_request(request, raw, body))
-        except Refused as refused:
+        except RequestRefused as refused:
             return refused.response()
         except Exception:
             # In practice only input Bolt cannot read gets here (listeners run after the ack and
             # report their own errors): answer as bad input; log the surprise once, traceback too.
             log.exception("could not handle a request (kind=%s)", seen.kind)
-            return Refused(400, "could not handle this request").response()
+            return RequestRefused(400, "could not handle this request").response()
         return to_starlette_response(response)
 
     routes = [Route(EVENTS_PATH, events, methods=["POST"]), *probe_routes(store)]

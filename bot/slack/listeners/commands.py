@@ -19,7 +19,7 @@ from bot.core.stats import channel_stats
 from bot.metrics import count_reply
 from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
-from bot.slack.payloads import Command
+from bot.slack.payloads import SlashCommand
 from bot.slack.services import services
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ def register(app: App) -> None:
 
 
 def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    typed = Command.read(command)
+    typed = SlashCommand.read(command)
     asked = parse(unescape(typed.text))
     channel = typed.channel
     # Replies go back in the acknowledgement itself: private to the person who typed the
@@ -77,7 +77,7 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
     log.info("command %s channel=%s outcome=%s", COMMAND, channel, outcome)
 
 
-def _open_settings(ack: Ack, command: Command, client: WebClient, context: BoltContext) -> str:
+def _open_settings(ack: Ack, command: SlashCommand, client: WebClient, context: BoltContext) -> str:
     channel = command.channel
     if not is_channel(channel):
         ack(response_type="ephemeral", text=SETTINGS_IN_DM)
