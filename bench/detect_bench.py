@@ -155,6 +155,30 @@ def main() -> None:
     ratio = statistics.median(times["detect"]) / statistics.median(times["floor"])
     print(f"  detect/floor ratio {ratio:.2f} (goal <= 1.5)")
     print(f"  detect peak RSS on a tenth of the input: {tenth_rss / 1024:.1f} MiB")
+    hostile(args.runs)
+
+
+# Long pastes of one shape, the worst cases tests/test_detect.py only checks finish at all.
+HOSTILE = {
+    "5000 x 30007": " ".join(["30007"] * 5000),
+    "smspartner + 5000 small numbers": "smspartner " + " ".join(str(i % 60) for i in range(5000)),
+    "10000 x '+1 '": "+1 " * 10000,
+    "10000 x 'EC_'": "EC_" * 10000,
+}
+
+
+def hostile(runs: int) -> None:
+    """Median seconds to detect each hostile paste once, in process (no provider hint)."""
+    from bot.core.detect import detect
+
+    print("hostile pastes, in process:")
+    for name, text in HOSTILE.items():
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            detect(text)
+            times.append(time.perf_counter() - started)
+        print(f"  {name:34}  median {statistics.median(times):6.3f} s  ({len(text):,} chars)")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from bot.slack.app import build_app, build_services
 from bot.slack.listeners.commands import COMMAND
 from bot.slack.poster import SlackPoster
 from bot.store import Store, StoreError
+from bot.strings import say
 
 TEAM = "T0CONSOLE"
 CHANNEL = "C0CONSOLE"  # shown as #console
@@ -47,34 +48,19 @@ BOT_ID = "B0SMSERR1"
 APP_ID = "A0CONSOLE"
 MENTION = "@smserror"
 MAX_ROUNDS = 10  # outbox rounds per line: a reply, then what follows it (a receipt)
-PRIVATE = "smserror (only you can see this):"
-POSTED = "smserror posted in #console:"
 RESPOND_URL = "console://respond"  # respond() prints; Bolt only needs there to be one
 MAX_TRIES = 5  # rounds of filling a window in before it is given up
 
-BANNER = """\
-smserror console: the Slack bot in your terminal (nothing is sent to Slack).
-You are posting in #console. Try:
-  seeing 30007 on every send   a message: smserror answers error codes in a thread
-  /smserror 21610              look a code up (an answer only you would see)
-  /smserror opted out          look up by words
-  @smserror what is 30008?     ask the bot directly
-  /smserror help               everything it can do
-Buttons show with a number, [3 Escalate to support]: type 3 to press it. A window that
-opens asks for its fields one by one (Enter leaves one as it is; "cancel" closes it).
-Ctrl-D quits.
-"""
-
-# Why nothing came back, from the decision the outbox made for the line.
-NO_REPLY = {
-    "no-codes": "  (no reply: smserror answers messages with error codes)",
-    "rate-limited": "  (no reply: this channel's reply cap held it back; "
-    "SMSERROR_REPLIES_PER_MINUTE raises the cap)",
-    "already-explained": "  (no reply: this thread has that code's card already)",
-    "auto-reply-off": "  (no reply: auto-reply is off in #console; /smserror settings turns it on)",
-    "bot-skipped": "  (no reply: messages from bots are not answered here)",
-    "duplicate": "  (no reply: that message was answered already)",
-}
+# Why nothing came back, from the decision the outbox made for the line: each outcome's
+# sentence is console.no_reply_<outcome> in the string table.
+NO_REPLY = (
+    "no-codes",
+    "rate-limited",
+    "already-explained",
+    "auto-reply-off",
+    "bot-skipped",
+    "duplicate",
+)
 
 
 def indent(text: str, width: int, prefix: str = "  │ ") -> str:
@@ -169,7 +155,7 @@ class ConsoleClient(WebClient):
     def show_private(self, message: Message, *, thread_ts: Any = None) -> str:
         """A message only the person sees (an ephemeral); returns its ts."""
         ts = self.next_ts()
-        self.show_message(PRIVATE, message, ts, thread_ts=thread_ts, private=True)
+        self.show_message(say("console.private"), message, ts, thread_ts=thread_ts, private=True)
         return ts
 
     def show_view(self, title: str, view: dict[str, Any]) -> None:
@@ -193,7 +179,7 @@ class ConsoleClient(WebClient):
 
     def _chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         thread, ts = args.get("thread_ts"), self.next_ts()
-        title = "smserror replied in the thread:" if thread else POSTED
+        title = say("console.replied_in_thread") if thread else say("console.posted")
         self.show_message(title, _message(args), ts, thread_ts=thread, private=False)
         return {"channel": args.get("channel"), "ts": ts}
 
@@ -202,14 +188,14 @@ class ConsoleClient(WebClient):
 
     def _chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("ts"))
-        self.show_message("smserror updated its message:", _message(args), ts, private=False)
+        self.show_message(say("console.updated_message"), _message(args), ts, private=False)
         return {"channel": args.get("channel"), "ts": ts}
 
     def _views_open(self, args: dict[str, Any]) -> dict[str, Any]:
         # Unique across runs too: a submit is kept once per view id, and the database may be
         # last run's.
         view = {**_decoded(args.get("view")), "id": f"V0{secrets.token_hex(5).upper()}"}
-        self.show_view("smserror opened a window:", view)
+        self.show_view(say("console.opened_window"), view)
         if any(block.get("type") == "input" for block in view.get("blocks", [])):
             self.open_view = view
         return {"view": view}
@@ -218,7 +204,7 @@ class ConsoleClient(WebClient):
 
     def _views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = {**_decoded(args.get("view")), "id": "V0CONSOLEHOME"}
-        self.show_view("smserror updated its App Home tab:", view)
+        self.show_view(say("console.updated_home"), view)
         return {"view": view}
 
     def _conversations_members(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -245,12 +231,14 @@ class ConsoleRespond(Respond):
         **_: Any,
     ) -> None:
         if delete_original:
-            self.client.show("smserror removed its private message.", "")
+            self.client.show(say("console.removed_private"), "")
             return
         message = Message(str(text or ""), tuple(_decoded(blocks) or ()))
         if response_type == "in_channel":
             ts = self.client.next_ts()
-            self.client.show_message(POSTED, message, ts, thread_ts=thread_ts, private=False)
+            self.client.show_message(
+                say("console.posted"), message, ts, thread_ts=thread_ts, private=False
+            )
         else:
             self.client.show_private(message, thread_ts=thread_ts)
 
@@ -329,8 +317,8 @@ class Console:
             self._fill(view)
             outcomes += self._deliver()
         if self.client.shown == before and pressed is None and not line.startswith("/"):
-            hint = next((NO_REPLY[o] for o in outcomes if o in NO_REPLY), NO_REPLY["no-codes"])
-            self.client.out.write(hint + "\n\n")
+            why = next((o for o in outcomes if o in NO_REPLY), "no-codes")
+            self.client.out.write(f"  ({say('console.no_reply_' + why.replace('-', '_'))})\n\n")
             self.client.out.flush()
 
     def _pressable(self, line: str) -> Pressable | None:
@@ -344,7 +332,7 @@ class Console:
     def _command(self, line: str) -> None:
         command, _, text = line.partition(" ")
         if command != COMMAND:
-            self.client.out.write(f"  (only {COMMAND} exists here)\n\n")
+            self.client.out.write(f"  ({say('console.only_command', command=COMMAND)})\n\n")
             return
         body = urlencode(
             {
@@ -421,7 +409,7 @@ class Console:
     def _fill(self, view: dict[str, Any]) -> None:
         """Ask for the window's fields one by one, submit it, and ask again for those the bot
         says are wrong, as the modal would show them."""
-        title = (view.get("title") or {}).get("text", "the window")
+        title = (view.get("title") or {}).get("text", say("console.the_window"))
         values: dict[str, Any] = {}
         wrong: dict[str, str] = {}
         for _ in range(MAX_TRIES):
@@ -433,7 +421,7 @@ class Console:
                     self.client.out.write(f"  ! {wrong[field]}\n")
                 answer = fill_in(block, self.ask, self.client.out)
                 if answer is None:  # "cancel", or the input ended
-                    self.client.out.write(f"  ({title} closed, nothing sent)\n\n")
+                    self.client.out.write(f"  ({say('console.window_cancelled', title=title)})\n\n")
                     return
                 action = (block.get("element") or {}).get("action_id", field)
                 values[field] = {action: answer}  # state.values[block_id][action_id]
@@ -443,13 +431,15 @@ class Console:
                 continue
             if reply.get("response_action") in ("update", "push"):
                 updated = {**reply["view"], "id": view["id"]}
-                self.client.show_view("smserror changed the window:", updated)
+                self.client.show_view(say("console.changed_window"), updated)
                 if any(b.get("type") == "input" for b in updated.get("blocks", [])):
                     view, values, wrong = updated, {}, {}
                     continue
-            self.client.out.write(f"  ({title} sent and closed)\n\n")
+            self.client.out.write(f"  ({say('console.window_sent', title=title)})\n\n")
             return
-        self.client.out.write(f"  ({title} closed after {MAX_TRIES} tries)\n\n")
+        self.client.out.write(
+            f"  ({say('console.window_given_up', title=title, tries=MAX_TRIES)})\n\n"
+        )
 
     def _submit(self, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
         payload = {
@@ -483,7 +473,7 @@ class Console:
     def _dispatch(self, body: str, content_type: str) -> BoltResponse:
         response = self.app.dispatch(BoltRequest(body=body, headers={"content-type": content_type}))
         if response.status != 200:
-            self.client.out.write(f"  (smserror failed: HTTP {response.status}; see the log)\n\n")
+            self.client.out.write(f"  ({say('console.failed', status=response.status)})\n\n")
         return response
 
 
@@ -499,14 +489,14 @@ def fill_in(
     element = block.get("element") or {}
     kind = element.get("type")
     label = (block.get("label") or {}).get("text", "")
-    optional = " (optional)" if block.get("optional") else ""
+    optional = f" {say('console.optional')}" if block.get("optional") else ""
     state: dict[str, Any] = {"type": kind}
     if kind in ("radio_buttons", "multi_static_select"):
         options = element.get("options") or []
         for n, option in enumerate(options, 1):
             out.write(f"    {n}. {(option.get('text') or {}).get('text', '')}\n")
         many = kind == "multi_static_select"
-        how = "numbers, comma-separated" if many else f"1-{len(options)}"
+        how = say("console.pick_many") if many else f"1-{len(options)}"
         typed = ask(f"  {label}{optional} [{how}]: ")
         if typed is None or typed.strip().casefold() == CANCEL:
             return None
@@ -523,8 +513,8 @@ def fill_in(
             state["selected_option"] = picked[0] if picked else element.get("initial_option")
         return state
     hint = {
-        "datetimepicker": " (YYYY-MM-DD HH:MM, UTC)",
-        "conversations_select": " (#console or a channel id)",
+        "datetimepicker": f" ({say('console.date_format')})",
+        "conversations_select": f" ({say('console.channel_format')})",
     }.get(kind, "")
     typed = ask(f"  {label}{optional}{hint}: ")
     if typed is None or typed.strip().casefold() == CANCEL:
@@ -596,9 +586,9 @@ def run_console(
         return line.rstrip("\n") if line else None
 
     console = Console(app, client, store, shared.deliveries, ask)
-    stdout.write(BANNER)
-    kept = "nothing is kept (--temp)" if temp else f"kept in {_shown(url)} (--temp keeps nothing)"
-    stdout.write(f"What you try here is {kept}.\n\n")
+    stdout.write(say("console.banner"))
+    kept = say("console.kept_nothing") if temp else say("console.kept_in", where=_shown(url))
+    stdout.write(f"{kept}\n\n")
     if interactive:
         import readline  # noqa: F401  (line editing and history for input())
     try:

@@ -11,13 +11,14 @@ from sqlalchemy import select
 
 from bot.cards.message import Message
 from bot.cards.render import render_message
-from bot.core.answers import EDITED_NOTE, Answers, Incoming, RateLimiter
+from bot.core.answers import Answers, Incoming, RateLimiter
 from bot.core.channels import ChannelSettings
 from bot.core.delivery import EVENT_TRIES, Deliveries, message_of
 from bot.core.records import TakenIn
 from bot.store import Store
 from bot.store.models import OutboxJobRow, utcnow
 from bot.store.unit import TransactionUnit
+from bot.strings import say
 
 DEFAULTS = ChannelSettings()
 
@@ -115,7 +116,7 @@ def test_a_thread_hears_only_new_codes_and_an_edit_says_so(answers: Answers, clo
     clock.now += 60  # past the cap of 2 a minute
     edit = Incoming("C1", "2.0", "error 30007, and 30003", edit_ts="2.5")
     assert answers.auto_reply(edit, DEFAULTS) == "answered"
-    assert EDITED_NOTE in shown(sent[-1]) and "30003" in shown(sent[-1])
+    assert say("reply.edited") in shown(sent[-1]) and "30003" in shown(sent[-1])
     assert [r.thread_ts for r in sent] == ["2.0", "2.0", "2.0"]
 
 

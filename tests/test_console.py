@@ -152,7 +152,7 @@ def test_the_console_keeps_what_was_tried_in_the_data_folder(tmp_path: Path) -> 
 def test_temp_keeps_nothing(tmp_path: Path) -> None:
     for _ in range(2):
         done = console(ESCALATE, tmp_path, "console", "--temp")
-        assert "nothing is kept (--temp)" in done.stdout
+        assert "Nothing you try here is kept (--temp)." in done.stdout
         assert "ESC-1 ·" in done.stdout
     assert not (tmp_path / "data").exists()
 

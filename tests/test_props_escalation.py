@@ -34,15 +34,17 @@ from bot.cards.escalation import (
     read_escalation_submission,
     support_message,
 )
-from bot.cards.ids import (
-    ESCALATION_NOTES,
-    entry_ref,
+from bot.cards.ids import entry_ref
+from bot.core.catalog import default_catalog
+from bot.core.escalation.form import (
+    CLOCK_SKEW,
+    ExampleInput,
+    check_examples,
     example_id_block,
     example_time_block,
     example_to_block,
 )
-from bot.core.catalog import default_catalog
-from bot.core.escalation.form import CLOCK_SKEW, ExampleInput, check_examples
+from bot.core.escalation.form import NOTES as ESCALATION_NOTES
 from bot.core.escalation.recurrence import needed
 from bot.core.escape import unescape
 from bot.core.records import Example

@@ -16,7 +16,7 @@ from test_cards_limits import check_message, mrkdwn_texts
 from bot.cards.blocks import help_message, lookup_reply, matches_reply
 from bot.cards.message import Message
 from bot.cards.parts import link
-from bot.core.answers import HELP_WORDS, asks_for_help
+from bot.core.command import HELP_WORDS, asks_for_help
 from bot.core.escape import escape, unescape
 from bot.core.lookup import lookup
 

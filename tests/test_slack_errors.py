@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 
@@ -10,6 +11,7 @@ from slack_bolt import App, BoltRequest
 from slack_harness import hook_posts, wait_until
 from slack_standin import SlackWebAPI, payloads
 
+from bot.cards.views import FieldError
 from bot.slack.app import build_app, web_client
 from bot.slack.errors import describe
 from bot.store import Store
@@ -60,3 +62,43 @@ def test_describe_names_the_request() -> None:
     assert describe(payloads.message_shortcut_payload("explain_errors", "x")) == (
         "message_action explain_errors"
     )
+
+
+def test_a_submission_that_fails_keeps_its_modal_open_and_says_so(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A view submission has no response_url: closing the modal on a failure would tell the
+    person nothing. The handler answers in the modal, under its first field."""
+
+    def broken(*_: object, **__: object) -> None:
+        raise RuntimeError("a bug, not the person's input")
+
+    monkeypatch.setattr("bot.slack.listeners.views.read_settings_submission", broken)
+    blocks = [{"type": "input", "block_id": "auto_reply", "element": {}, "label": {}}]
+    body = payloads.view_submission(
+        "channel_settings", {}, private_metadata="C0123456789", blocks=blocks
+    )
+    response = app.dispatch(BoltRequest(body=body, headers=FORM))
+    assert response.status == 200
+    answer = json.loads(response.body)
+    assert answer["response_action"] == "errors"
+    assert list(answer["errors"]) == ["auto_reply"]
+    assert "nothing was saved" in answer["errors"]["auto_reply"]
+
+
+def test_a_field_error_found_deep_in_a_submission_lands_under_its_field(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreadable(*_: object, **__: object) -> None:
+        raise FieldError("support_channel", "Pick a channel, or leave this empty.")
+
+    monkeypatch.setattr("bot.slack.listeners.views.read_settings_submission", unreadable)
+    blocks = [{"type": "input", "block_id": "auto_reply", "element": {}, "label": {}}]
+    body = payloads.view_submission(
+        "channel_settings", {}, private_metadata="C0123456789", blocks=blocks
+    )
+    answer = json.loads(app.dispatch(BoltRequest(body=body, headers=FORM)).body)
+    assert answer == {
+        "response_action": "errors",
+        "errors": {"support_channel": "Pick a channel, or leave this empty."},
+    }

@@ -44,8 +44,6 @@ from bot.cards.ids import (
 )
 from bot.cards.message import Message
 from bot.cards.parts import (
-    ABOUT,
-    QUERY_HINT,
     Blocks,
     actions,
     button,
@@ -59,9 +57,8 @@ from bot.cards.parts import (
     summary,
     usage_blocks,
 )
-from bot.cards.phrases import DID_YOU_MEAN, headline, no_answer, no_answer_fallback
+from bot.cards.phrases import headline, no_answer, no_answer_fallback
 from bot.cards.views import (
-    SETTINGS_MEMBERS_ONLY,
     FieldError,
     explain_modal,
     home_view,
@@ -73,6 +70,7 @@ from bot.cards.views import (
 from bot.core.catalog import Entry
 from bot.core.escape import escape
 from bot.core.lookup import EXACT, Answer, best_entries
+from bot.strings import say
 
 __all__ = [
     "ACTION_ESCALATION_ACK",
@@ -86,7 +84,6 @@ __all__ = [
     "ESCALATE_PATTERN",
     "SETTINGS_ANSWER_BOTS",
     "SETTINGS_AUTO_REPLY",
-    "SETTINGS_MEMBERS_ONLY",
     "SETTINGS_OPEN_PATTERN",
     "SETTINGS_PROVIDERS",
     "SETTINGS_SUPPORT_CHANNEL",
@@ -138,7 +135,10 @@ def _list(
     """An intro line (plain text) and one card per entry, within the message block limit."""
     head = ([context(escape(note))] if note else []) + [section(escape(intro))]
     blocks = stack(
-        head, cards, limit=limits.MESSAGE_BLOCKS, more=lambda k: f"…and {k} more: {more}"
+        head,
+        cards,
+        limit=limits.MESSAGE_BLOCKS,
+        more=lambda k: say("reply.list_more", count=k, more=more),
     )
     labels = ", ".join(e.label for e in entries)
     return Message(fallback(f"{intro}: {labels}"), tuple(blocks))
@@ -161,11 +161,11 @@ def matches_reply(
     if len(entries) == 1:
         return entry_card(entries[0], note=note, recurring=notes.get(entries[0].key))
     return _list(
-        f"{len(entries)} error codes in this message",
+        say("reply.codes_in_message", count=len(entries)),
         entries,
         [compact_card(e, recurring=notes.get(e.key)) for e in entries],
         note=note,
-        more="`/smserror CODE` explains each.",
+        more=say("reply.explains_each"),
     )
 
 
@@ -187,11 +187,11 @@ def lookup_reply(answer: Answer) -> Message:
     else:
         cards = [compact_card(e, share=True) for e in entries]
     return _list(
-        f"{len(entries)} entries match “{answer.query}”",
+        say("reply.entries_match", count=len(entries), query=answer.query),
         entries,
         cards,
         note=words_note(answer),
-        more="add the provider's name or more words to narrow it down.",
+        more=say("reply.narrow_it_down"),
     )
 
 
@@ -199,7 +199,7 @@ def words_note(answer: Answer) -> str | None:
     """A line above cards that answer words rather than the exact code or name typed."""
     if not answer.hits or answer.hits[0].score >= EXACT:
         return None
-    return f"Closest match for “{answer.query}”"
+    return say("reply.closest_match", query=answer.query)
 
 
 def _no_match(answer: Answer) -> Message:
@@ -208,19 +208,17 @@ def _no_match(answer: Answer) -> Message:
     if lines:
         blocks.append(context("\n".join(escape(line) for line in lines)))
     if answer.suggestions:
-        blocks.append(section(f"*{DID_YOU_MEAN}*"))
+        blocks.append(section(f"*{say('no_answer.did_you_mean')}*"))
         buttons = [
             button(headline(e), suggest_action(n), entry_ref(e))
             for n, e in enumerate(answer.suggestions)
         ]
         blocks.append(actions(*buttons))
-    blocks.append(context(f"{QUERY_HINT} `/smserror help` shows everything I can do."))
+    blocks.append(context(f"{say('help.query_hint')} {say('help.help_hint')}"))
     return Message(fallback(no_answer_fallback(answer)), tuple(blocks))
 
 
 def help_message() -> Message:
     """`/smserror help` and an empty `/smserror`: what smserror does and how to ask it."""
-    blocks = [header("smserror: SMS and MMS errors, explained"), section(ABOUT), *usage_blocks()]
-    return Message(
-        fallback("smserror explains SMS and MMS error codes. " + QUERY_HINT), tuple(blocks)
-    )
+    blocks = [header(say("help.title")), section(say("help.about")), *usage_blocks()]
+    return Message(fallback(f"{say('help.plain')} {say('help.query_hint')}"), tuple(blocks))

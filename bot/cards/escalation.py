@@ -21,11 +21,7 @@ from bot.cards.ids import (
     ACTION_ESCALATION_ACK,
     ACTION_ESCALATION_RESOLVE,
     CALLBACK_ESCALATION,
-    ESCALATION_NOTES,
     EntryKey,
-    example_id_block,
-    example_time_block,
-    example_to_block,
     is_conversation,
     is_dm,
     is_ts,
@@ -47,11 +43,18 @@ from bot.cards.parts import (
 from bot.cards.phrases import escalation_lines, headline
 from bot.cards.views import _input, _modal_title, _state, _view, shortcut_source
 from bot.core.catalog import Catalog, Entry, MessageIdShape, default_catalog
-from bot.core.escalation.form import ExampleInput
+from bot.core.escalation.form import (
+    NOTES,
+    ExampleInput,
+    example_id_block,
+    example_time_block,
+    example_to_block,
+)
 from bot.core.escalation.phones import EXAMPLE as NUMBER_EXAMPLE
 from bot.core.escalation.phones import show
 from bot.core.escalation.recurrence import needed
 from bot.core.escape import escape
+from bot.strings import days, say
 
 if TYPE_CHECKING:  # records come from the store; the cards only read their fields
     from bot.core.records import EscalationRecord, Example
@@ -143,12 +146,14 @@ class EscalationSource:
 
 def _user(user_id: str) -> str:
     """A mention for a user id we can vouch for; anything else as plain (escaped) text."""
-    return f"<@{user_id}>" if _USER.fullmatch(user_id or "") else escape(user_id or "someone")
+    if _USER.fullmatch(user_id or ""):
+        return f"<@{user_id}>"
+    return escape(user_id or say("escalation.someone"))
 
 
 def _where(conversation: str) -> str:
     if is_dm(conversation) and is_conversation(conversation):
-        return "a direct message"
+        return say("escalation.a_dm")
     return f"<#{conversation}>" if is_conversation(conversation) else escape(conversation)
 
 
@@ -172,15 +177,17 @@ def _number(recipient: str, *, masked: bool) -> str:
 
 
 def _team(entry: Entry) -> str:
-    return entry.escalation.team if entry.escalation else f"{entry.provider_name} support"
+    if entry.escalation:
+        return entry.escalation.team
+    return say("escalation.default_team", provider=entry.provider_name)
 
 
 def _status(record: EscalationRecord) -> str:
     if record.state == "resolved":
-        return f"Resolved by {_user(record.resolved_by or '')}"
+        return say("escalation.status_resolved", who=_user(record.resolved_by or ""))
     if record.state == "acknowledged":
-        return f"Acknowledged by {_user(record.acknowledged_by or '')}"
-    return "Open"
+        return say("escalation.status_acknowledged", who=_user(record.acknowledged_by or ""))
+    return say("escalation.status_open")
 
 
 def _sections(title: str, lines: Sequence[str]) -> Blocks:
@@ -195,10 +202,6 @@ def _sections(title: str, lines: Sequence[str]) -> Blocks:
     if text:
         blocks.append(section(text))
     return blocks
-
-
-def _days(days: int) -> str:
-    return "day" if days == 1 else f"{days} days"
 
 
 # -- the form ------------------------------------------------------------------------------------
@@ -220,23 +223,31 @@ def escalation_modal(
     shape = id_shape or default_catalog().message_id_shape(entry.provider)
     count = max(1, min(rows if rows is not None else needed(entry), MAX_ROWS))
     team = escape(_team(entry))
-    where = f"I'll post it in {_where(destination)}" if destination else "I'll post it here"
-    linked = ", with a link to the thread" if source.permalink else ""
-    intro = f"*{escape(headline(entry))}*\nFor {team}. {where}{linked}."
-    blocks: Blocks = [section(intro)]
+    if destination:
+        where = say("escalation.form_posted_in", where=_where(destination))
+    else:
+        where = say("escalation.form_posted_here")
+    linked = say("escalation.form_with_link") if source.permalink else ""
+    intro = say("escalation.form_intro", headline=escape(headline(entry)), team=team)
+    blocks: Blocks = [section(f"{intro} {where}{linked}.")]
     if source.permalink:
-        blocks.append(context(f"Escalating from {link(source.permalink, 'this thread')}"))
+        thread = link(source.permalink, say("escalation.this_thread"))
+        blocks.append(context(say("escalation.form_from", thread=thread)))
     if entry.escalation:
         lines = [escape(line) for line in escalation_lines(entry.escalation)]
-        blocks.append(section(f"*What {team} asks for*\n" + "\n".join(lines)))
+        asks = say("escalation.form_asks_for", team=team)
+        blocks.append(section(f"*{asks}*\n" + "\n".join(lines)))
     blocks.append(divider())
-    id_placeholder = f"e.g. {shape.example}" if shape.example else "As in the provider's logs"
+    if shape.example:
+        id_placeholder = say("escalation.form_id_placeholder", example=shape.example)
+    else:
+        id_placeholder = say("escalation.form_id_placeholder_unknown")
     id_hint = shape.hint[:1].upper() + shape.hint[1:]  # under the first row only: once is enough
     for n in range(1, count + 1):
         blocks += [
             _input(
                 example_id_block(n),
-                f"Example {n}: message id",
+                say("escalation.form_id_label", n=n),
                 kit.plain_text_input(
                     example_id_block(n), plain(id_placeholder, limits.PLACEHOLDER)
                 ),
@@ -245,13 +256,13 @@ def escalation_modal(
             ),
             _input(
                 example_time_block(n),
-                f"Example {n}: when it was sent",
+                say("escalation.form_time_label", n=n),
                 kit.datetime_picker(example_time_block(n)),
                 optional=True,
             ),
             _input(
                 example_to_block(n),
-                f"Example {n}: recipient number",
+                say("escalation.form_to_label", n=n),
                 kit.plain_text_input(
                     example_to_block(n), plain(NUMBER_EXAMPLE, limits.PLACEHOLDER)
                 ),
@@ -260,14 +271,11 @@ def escalation_modal(
         ]
     blocks.append(
         _input(
-            ESCALATION_NOTES,
-            "Notes",
+            NOTES,
+            say("escalation.form_notes_label"),
             kit.plain_text_input(
-                ESCALATION_NOTES,
-                plain(
-                    "What you have tried, who is affected, anything support should know",
-                    limits.PLACEHOLDER,
-                ),
+                NOTES,
+                plain(say("escalation.form_notes_placeholder"), limits.PLACEHOLDER),
                 multiline=True,
                 max_length=NOTES_MAX,
             ),
@@ -279,9 +287,9 @@ def escalation_modal(
         blocks,
         callback_id=CALLBACK_ESCALATION,
         private_metadata=source.to_metadata(),
-        title=_modal_title("Escalate to support"),
-        submit=_modal_title("Send to support"),
-        close=_modal_title("Cancel"),
+        title=_modal_title(say("escalation.form_title")),
+        submit=_modal_title(say("escalation.form_submit")),
+        close=_modal_title(say("modal.cancel")),
     )
 
 
@@ -311,43 +319,56 @@ def read_escalation_submission(state_values: dict, rows: int) -> tuple[list[Exam
         )
         for n in range(1, count + 1)
     ]
-    return examples, text(ESCALATION_NOTES).strip()[:NOTES_MAX]
+    return examples, text(NOTES).strip()[:NOTES_MAX]
 
 
 # -- the support channel -------------------------------------------------------------------------
 
 
 def _example_line(n: int, example: Example, *, masked: bool) -> str:
-    return (
-        f"{n}. {_code(example.message_id)} · sent {_date(example.sent_at)} · "
-        f"to {_number(example.recipient, masked=masked)}"
+    return say(
+        "escalation.example_line",
+        n=n,
+        id=_code(example.message_id),
+        sent=_date(example.sent_at),
+        to=_number(example.recipient, masked=masked),
     )
 
 
 def support_message(record: EscalationRecord, entry: Entry, *, mask_numbers: bool) -> Message:
     """The post in the support channel; Acknowledge and Resolve update it in place."""
-    origin = f"*Requested by* {_user(record.requester)} in {_where(record.source_channel)}"
+    origin = say(
+        "escalation.requested_by",
+        who=_user(record.requester),
+        where=_where(record.source_channel),
+    )
     if record.permalink and _PERMALINK.fullmatch(record.permalink):
-        origin += f" · {link(record.permalink, 'open the thread')}"
+        origin += f" · {link(record.permalink, say('escalation.open_the_thread'))}"
+    status = say("escalation.status_line", status=_status(record))
     blocks: Blocks = [
         header(f"{record.short_id} · {headline(entry)}"),
-        section(f"{origin}\n*Status:* {_status(record)}"),
+        section(f"{origin}\n{status}"),
     ]
     lines = [
         _example_line(n, example, masked=mask_numbers)
         for n, example in enumerate(record.examples, start=1)
     ]
-    blocks += _sections("*Examples*", lines or ["None given."])
+    examples = say("escalation.examples_heading")
+    blocks += _sections(f"*{examples}*", lines or [say("escalation.no_examples")])
     if record.notes.strip():
-        blocks.append(section(f"*Notes*\n{escape(record.notes.strip())}"))
+        notes = say("escalation.notes_heading")
+        blocks.append(section(f"*{notes}*\n{escape(record.notes.strip())}"))
     if entry.escalation:
         guidance = [escape(line) for line in escalation_lines(entry.escalation)]
-        blocks.append(context(f"*For {escape(_team(entry))}*\n" + "\n".join(guidance)))
+        for_team = say("escalation.for_team", team=escape(_team(entry)))
+        blocks.append(context(f"*{for_team}*\n" + "\n".join(guidance)))
     buttons = []
     if record.state == "open":
-        buttons.append(button("Acknowledge", ACTION_ESCALATION_ACK, str(record.id), primary=True))
+        acknowledge = say("escalation.acknowledge")
+        buttons.append(button(acknowledge, ACTION_ESCALATION_ACK, str(record.id), primary=True))
     if record.state != "resolved":
-        buttons.append(button("Resolve", ACTION_ESCALATION_RESOLVE, str(record.id)))
+        resolve = say("escalation.resolve")
+        buttons.append(button(resolve, ACTION_ESCALATION_RESOLVE, str(record.id)))
     if buttons:
         blocks.append(actions(*buttons))
     text = f"{record.short_id}: {headline(entry)} ({record.state})"
@@ -356,11 +377,8 @@ def support_message(record: EscalationRecord, entry: Entry, *, mask_numbers: boo
 
 # -- notes back to the requester -----------------------------------------------------------------
 
-_PROBLEMS = {
-    "not_in_channel": "I'm not in that channel: `/invite @smserror` there",
-    "channel_not_found": "I can't see that channel: check it in `/smserror settings`",
-    "is_archived": "that channel is archived: pick another in `/smserror settings`",
-}
+# Slack's refusals a person can act on; any other is shown as Slack's own error code.
+_PROBLEMS = ("not_in_channel", "channel_not_found", "is_archived")
 
 
 def escalation_receipt(
@@ -369,30 +387,27 @@ def escalation_receipt(
     """The thread reply once it is sent, or once it is saved but could not be posted yet."""
     who, where = _user(record.requester), _where(record.support_channel)
     if delivered:
-        text = (
-            f"{who} Escalated to support as *{record.short_id}* in {where}. "
-            "I'll post here when someone acknowledges or resolves it."
-        )
-        plain_text = f"Escalated to support as {record.short_id}."
+        text = say("escalation.receipt_sent", who=who, id=record.short_id, where=where)
+        plain_text = say("escalation.receipt_sent_plain", id=record.short_id)
     else:
-        why = _PROBLEMS.get(problem or "", escape(problem or "Slack refused the post"))
-        text = (
-            f"{who} Your escalation is saved as *{record.short_id}*, but I could not post it "
-            f"in {where} ({why}). I'll keep trying and tell you here when it is through."
-        )
-        plain_text = f"{record.short_id} is saved; posting it to support will be retried."
+        if problem in _PROBLEMS:
+            why = say(f"escalation.problem_{problem}")
+        else:
+            why = escape(problem or say("escalation.problem_refused"))
+        text = say("escalation.receipt_saved", who=who, id=record.short_id, where=where, why=why)
+        plain_text = say("escalation.receipt_saved_plain", id=record.short_id)
     return Message(fallback(plain_text), (section(text),))
 
 
 def escalation_update(record: EscalationRecord, *, by: str) -> Message:
     """The note in the source thread when support acknowledges or resolves it."""
-    done = {"acknowledged": "acknowledged", "resolved": "resolved"}.get(record.state)
-    if done is None:
-        text = f"{_user(record.requester)} *{record.short_id}* is open again."
-        plain_text = f"{record.short_id} is open again."
+    who, id = _user(record.requester), record.short_id
+    if record.state not in ("acknowledged", "resolved"):
+        text = say("escalation.update_reopened", who=who, id=id)
+        plain_text = say("escalation.update_reopened_plain", id=id)
     else:
-        text = f"{_user(record.requester)} *{record.short_id}* was {done} by {_user(by)}."
-        plain_text = f"{record.short_id} was {done}."
+        text = say(f"escalation.update_{record.state}", who=who, id=id, by=_user(by))
+        plain_text = say(f"escalation.update_{record.state}_plain", id=id)
     return Message(fallback(plain_text), (section(text),))
 
 
@@ -403,34 +418,36 @@ def escalations_list(records: Sequence[EscalationRecord], catalog: Catalog) -> M
     """`/smserror escalations`: every escalation not yet resolved, oldest first as given."""
     still_open = [r for r in records if r.state != "resolved"]
     if not still_open:
-        blocks = [
-            section("No open escalations."),
-            context(
-                "The *Escalate to support* button on a card with escalation guidance starts one."
-            ),
-        ]
-        return Message(fallback("No open escalations."), tuple(blocks))
+        none = say("escalation.list_none")
+        blocks = [section(none), context(say("escalation.list_none_hint"))]
+        return Message(fallback(none), tuple(blocks))
     lines = []
     for record in still_open:
         entry = catalog.get(*record.key)
         label = entry.label if entry else f"{record.provider} {record.code}"
         lines.append(
-            f"*{record.short_id}* · {escape(label)} · {_status(record)} · "
-            f"opened {_date(record.created_at, '{ago}')} · from {_where(record.source_channel)} "
-            f"· by {_user(record.requester)}"
+            say(
+                "escalation.list_line",
+                id=record.short_id,
+                label=escape(label),
+                status=_status(record),
+                opened=_date(record.created_at, "{ago}"),
+                where=_where(record.source_channel),
+                who=_user(record.requester),
+            )
         )
-    head = f"*Open escalations ({len(still_open)})*"
-    blocks = _sections(head, lines)
+    head = say("escalation.list_heading", count=len(still_open))
+    blocks = _sections(f"*{head}*", lines)
     if len(blocks) > limits.MESSAGE_BLOCKS:
         blocks = blocks[: limits.MESSAGE_BLOCKS - 1]
-        blocks.append(context("…and more: resolve some to see the rest."))
-    text = f"{len(still_open)} open escalation{'s' if len(still_open) != 1 else ''}"
+        blocks.append(context(say("escalation.list_more")))
+    text = say("escalation.list_plain", count=len(still_open))
     return Message(fallback(text), tuple(blocks))
 
 
 def _change(now: int, before: int) -> str:
     if not before:
-        return "new"
+        return say("stats.new")
     if now > before:
         return f"▲ {now - before}"
     if now < before:
@@ -440,26 +457,29 @@ def _change(now: int, before: int) -> str:
 
 def stats_message(
     channel: str,
-    days: int,
+    period: int,
     current: Sequence[tuple[Entry, int]],
     before: Mapping[EntryKey, int],
 ) -> Message:
     """`/smserror stats [days]`: the channel's top codes, each against the period before."""
     where = _where(channel)
     if not current:
-        text = f"No error codes seen in {where} in the last {_days(days)}."
-        blocks = [section(text), context("I count codes that I explain or that people post.")]
-        return Message(fallback(f"No error codes seen in the last {_days(days)}."), tuple(blocks))
+        text = say("stats.none", where=where, days=days(period))
+        blocks = [section(text), context(say("stats.none_hint"))]
+        return Message(fallback(say("stats.none_plain", days=days(period))), tuple(blocks))
     lines = [
-        f"{n}. *{escape(entry.label)}* {escape(entry.title)} · {count} "
-        f"({_change(count, before.get(entry.key, 0))})"
+        say(
+            "stats.line",
+            n=n,
+            label=escape(entry.label),
+            title=escape(entry.title),
+            count=count,
+            change=_change(count, before.get(entry.key, 0)),
+        )
         for n, (entry, count) in enumerate(current, start=1)
     ]
-    blocks = _sections(f"*Top error codes in {where}, last {_days(days)}*", lines)
-    blocks.append(
-        context(
-            f"Against the {_days(days)} before: ▲ more, ▼ fewer, = the same, new: not seen then."
-        )
-    )
+    heading = say("stats.heading", where=where, days=days(period))
+    blocks = _sections(f"*{heading}*", lines)
+    blocks.append(context(say("stats.legend", days=days(period))))
     top = ", ".join(f"{entry.label} ({count})" for entry, count in current)
-    return Message(fallback(f"Top error codes, last {_days(days)}: {top}"), tuple(blocks))
+    return Message(fallback(say("stats.plain", days=days(period), top=top)), tuple(blocks))

@@ -40,21 +40,8 @@ SETTINGS_PROVIDERS = "providers"  # multi_static_select: provider slugs
 SETTINGS_ANSWER_BOTS = "answer_bots"  # radio_buttons: "on" | "off"
 SETTINGS_SUPPORT_CHANNEL = "support_channel"  # conversations_select: channel id or none
 
-# The escalation modal's inputs, the same way: block_id == action_id. Rows count from 1, and
-# validation errors come back keyed by these block ids (response_action "errors").
-ESCALATION_NOTES = "notes"  # plain_text_input, multiline
-
-
-def example_id_block(n: int) -> str:
-    return f"example_{n}_id"  # plain_text_input: the provider's message id
-
-
-def example_time_block(n: int) -> str:
-    return f"example_{n}_time"  # datetimepicker: unix seconds
-
-
-def example_to_block(n: int) -> str:
-    return f"example_{n}_to"  # plain_text_input: the recipient's number
+# The escalation modal's inputs are the form's own fields (bot.core.escalation.form), the same
+# way: block_id == action_id, so its errors land under the field they are about.
 
 
 # The shapes catalog_schema.json allows for a provider slug, a code and a scope.

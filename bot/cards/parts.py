@@ -12,9 +12,16 @@ from typing import Any
 
 from bot.cards import kit, limits
 from bot.cards.ids import ACTION_SHARE, details_action, entry_ref, escalate_action
-from bot.cards.phrases import escalation_lines, first_sentence, headline, kind_and_retry
+from bot.cards.phrases import (
+    escalation_lines,
+    first_sentence,
+    headline,
+    kind_and_retry,
+    retry_advice,
+)
 from bot.core.catalog import Entry
 from bot.core.escape import escape
+from bot.strings import say
 
 Blocks = list[dict]
 
@@ -105,19 +112,27 @@ def summary(entry: Entry) -> str:
 def facts(entry: Entry) -> str:
     """Provider, code, scope, category and retry advice on one line."""
     scope = f" ({entry.scope.replace('_', ' ')})" if entry.scope else ""
-    return escape(f"{entry.provider_name} · code {entry.code}{scope} · {kind_and_retry(entry)}")
+    return escape(
+        say(
+            "card.facts",
+            provider=entry.provider_name,
+            code=entry.code,
+            scope=scope,
+            kind=kind_and_retry(entry),
+        )
+    )
 
 
 def share_button(entry: Entry) -> kit.Element:
-    return button("Share in channel", ACTION_SHARE, entry_ref(entry))
+    return button(say("card.share"), ACTION_SHARE, entry_ref(entry))
 
 
 def details_button(entry: Entry) -> kit.Element:
-    return button("Details", details_action(entry), entry_ref(entry))
+    return button(say("card.details"), details_action(entry), entry_ref(entry))
 
 
 def escalate_button(entry: Entry, *, primary: bool = False) -> kit.Element:
-    return button("Escalate to support", escalate_action(entry), entry_ref(entry), primary=primary)
+    return button(say("card.escalate"), escalate_action(entry), entry_ref(entry), primary=primary)
 
 
 def entry_blocks(
@@ -146,10 +161,11 @@ def _card(entry: Entry, share: bool, recurring: str | None) -> Blocks:
     blocks = [
         header(headline(entry)),
         context(facts(entry)),
-        section(f"*What happened*\n{escape(entry.cause)}"),
+        section(f"*{say('card.what_happened')}*\n{escape(entry.cause)}"),
     ]
     steps = "\n".join(f"{n}. {escape(step)}" for n, step in enumerate(entry.fix, start=1))
-    blocks.append(section(f"*How to fix it*\n{steps}\n*Retry:* {escape(entry.retry_advice)}"))
+    retry = say("card.retry", advice=escape(retry_advice(entry)))
+    blocks.append(section(f"*{say('card.how_to_fix')}*\n{steps}\n{retry}"))
     if entry.escalation:
         if recurring:
             blocks.append(section(f"*{escape(recurring)}*"))
@@ -157,15 +173,15 @@ def _card(entry: Entry, share: bool, recurring: str | None) -> Blocks:
         team = escape(entry.escalation.team)
         blocks.append(
             section(
-                f"*When to escalate to {team}*\n" + "\n".join(lines),
+                f"*{say('card.when_to_escalate', team=team)}*\n" + "\n".join(lines),
                 escalate_button(entry, primary=bool(recurring)),
             )
         )
     more = []
     if entry.docs_url:
-        more.append(link(entry.docs_url, f"{entry.provider_name} docs"))
+        more.append(link(entry.docs_url, say("card.docs", provider=entry.provider_name)))
     if entry.aliases:
-        more.append("Also known as: " + escape(", ".join(entry.aliases)))
+        more.append(say("card.aliases", aliases=escape(", ".join(entry.aliases))))
     if more:
         blocks.append(context(*more))
     if share:
@@ -176,9 +192,8 @@ def _card(entry: Entry, share: bool, recurring: str | None) -> Blocks:
 def compact_blocks(entry: Entry, *, share: bool = False, recurring: str | None = None) -> Blocks:
     """One entry in a list: title, one-line cause, first fix step, then Details, Share (when
     asked) and Escalate (when the entry has guidance; primary with a `recurring` note)."""
-    text = (
-        f"*{escape(headline(entry))}*\n{escape(first_sentence(entry.cause))}\n"
-        f"*First step:* {escape(entry.fix[0])}"
+    text = f"*{escape(headline(entry))}*\n{escape(first_sentence(entry.cause))}\n" + say(
+        "card.first_step", step=escape(entry.fix[0])
     )
     buttons = [details_button(entry)] + ([share_button(entry)] if share else [])
     if entry.escalation:
@@ -200,40 +215,28 @@ def fresh(blocks: Any) -> Any:
 
 # -- how to use smserror -----------------------------------------------------------------------
 
-ABOUT = (
-    "I explain SMS and MMS delivery error codes from Twilio, Telnyx and other providers: "
-    "what happened, how to fix it, whether to retry, and when and how to escalate to the "
-    "provider's support."
-)
-QUERY_HINT = (
-    "Try a code (`30007`), a provider and a code (`twilio 30007`), a name "
-    "(`EC_ABSENT_SUBSCRIBER_SM`) or a few words (`opted out`)."
-)
-
 
 def usage_blocks() -> Blocks:
     """How to reach smserror, with examples: the help message and App Home both show it."""
-    commands = (
-        ("/smserror 21610", "explain a code"),
-        ("/smserror twilio 30007", "one provider's code"),
-        ("/smserror opted out", "search by words"),
-        ("/smserror stats [days]", "this channel's top codes (default: 7 days)"),
-        ("/smserror escalations", "open escalations to support"),
-        ("/smserror settings", "this channel's settings"),
-        ("/smserror help", "this help"),
+    lines = "\n".join(
+        f"• `{example}`  {say(f'help.command_{name}')}" for name, example in _COMMANDS
     )
-    lines = "\n".join(f"• `{example}`  {what}" for example, what in commands)
-    elsewhere = "\n".join(
-        [
-            "• *Threads:* post an error code in a channel I'm in and I answer in its thread "
-            "(a channel can turn this off in its settings).",
-            "• *Mentions:* `@smserror what is 30007`",
-            "• *Direct messages:* send me a code or a few words.",
-            "• *Message shortcut:* on any message, open ⋮ *More actions* and choose "
-            "*Explain SMS errors*.",
-        ]
-    )
+    elsewhere = "\n".join(say(f"help.{way}") for way in _WAYS)
     return [
-        section(f"*Ask with /smserror* (only you see the answer)\n{lines}"),
-        section(f"*Or let me find codes for you*\n{elsewhere}"),
+        section(f"{say('help.ask_heading')}\n{lines}"),
+        section(f"{say('help.elsewhere_heading')}\n{elsewhere}"),
     ]
+
+
+# What the help shows, in order: each command's example (said as typed, in any language) and
+# the string-table key of what it does; then the other ways to ask.
+_COMMANDS = (
+    ("code", "/smserror 21610"),
+    ("provider_code", "/smserror twilio 30007"),
+    ("words", "/smserror opted out"),
+    ("stats", "/smserror stats [days]"),
+    ("escalations", "/smserror escalations"),
+    ("settings", "/smserror settings"),
+    ("help", "/smserror help"),
+)
+_WAYS = ("threads", "mentions", "dms", "shortcut")

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot.cards.message import Message
+from bot.strings import say
 
 Buttons = list[dict[str, Any]]  # the buttons shown, in the order of their numbers
 
@@ -59,11 +60,11 @@ def _element(element: dict[str, Any], press: Buttons | None = None) -> str:
     if chosen or many:
         return ", ".join(_text(o.get("text")) for o in [chosen, *many] if o)
     if kind and kind.endswith("select"):
-        return f"[{_text(element.get('placeholder')) or 'Select'} ▾]"
+        return f"[{_text(element.get('placeholder')) or say('console.select')} ▾]"
     if kind == "plain_text_input":
-        return f"[{_text(element.get('placeholder')) or 'Type here'}]"
+        return f"[{_text(element.get('placeholder')) or say('console.type_here')}]"
     if kind == "datetimepicker":
-        return "[Date and time ▾]"
+        return f"[{say('console.date_and_time')} ▾]"
     return f"[{kind}]"
 
 
@@ -100,7 +101,8 @@ def _block(block: dict[str, Any], press: Buttons | None) -> list[str]:
         return [RULE]
     if kind == "input":
         element = block.get("element", {})
-        label = _text(block.get("label")) + ("" if not block.get("optional") else " (optional)")
+        optional = f" {say('console.optional')}" if block.get("optional") else ""
+        label = _text(block.get("label")) + optional
         if element.get("type") in ("radio_buttons", "checkboxes"):
             lines = [f"{label}:", *_options(element)]
         else:

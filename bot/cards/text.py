@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.cards.phrases import DID_YOU_MEAN, escalation_lines, headline, kind_and_retry, no_answer
+from bot.cards.phrases import escalation_lines, headline, kind_and_retry, no_answer, retry_advice
 from bot.core.catalog import Entry
 from bot.core.lookup import Answer
+from bot.strings import say
 
 WIDTH = 88
 
@@ -21,16 +22,16 @@ def entry_text(entry: Entry) -> str:
     """The full card: title, cause, numbered fix steps, retry advice, escalation, docs link."""
     out = [headline(entry), f"  {kind_and_retry(entry)}"]
     if entry.aliases:
-        out.append(_wrap("Also known as: " + ", ".join(entry.aliases)))
-    out += ["", "What happened", _wrap(entry.cause), "", "How to fix it"]
+        out.append(_wrap(say("card.aliases", aliases=", ".join(entry.aliases))))
+    out += ["", say("card.what_happened"), _wrap(entry.cause), "", say("card.how_to_fix")]
     for n, step in enumerate(entry.fix, start=1):
         out.append(_wrap(f"{n}. {step}", "  ", "     "))
-    out += ["", f"Retry: {entry.retry_advice}"]
+    out += ["", say("text.retry", advice=retry_advice(entry))]
     if entry.escalation:
-        out += ["", f"Escalate to {entry.escalation.team}"]
+        out += ["", say("text.escalate_to", team=entry.escalation.team)]
         out += [_wrap(line) for line in escalation_lines(entry.escalation)]
     if entry.docs_url:
-        out += ["", f"Docs: {entry.docs_url}"]
+        out += ["", say("text.docs", url=entry.docs_url)]
     return "\n".join(out)
 
 
@@ -39,7 +40,7 @@ def no_answer_text(answer: Answer) -> str:
     first, lines = no_answer(answer)
     out = [first, *(f"  {line}" for line in lines)]
     if answer.suggestions:
-        out.append(f"{DID_YOU_MEAN}:")
+        out.append(say("text.did_you_mean"))
         out += [f"  - {headline(e)}" for e in answer.suggestions]
-    out.append("Try a code (30007), a name (EC_ABSENT_SUBSCRIBER_SM) or words (opted out).")
+    out.append(say("text.query_hint"))
     return "\n".join(out)

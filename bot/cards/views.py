@@ -25,8 +25,6 @@ from bot.cards.ids import (
     settings_open_action,
 )
 from bot.cards.parts import (
-    ABOUT,
-    QUERY_HINT,
     Blocks,
     actions,
     button,
@@ -44,8 +42,7 @@ from bot.core.catalog import Entry, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.escape import escape
 from bot.core.lookup import Answer, UnknownCode
-
-_SWITCH = {True: "on", False: "off"}
+from bot.strings import say
 
 
 def _view(kind: str, blocks: Blocks, **fields: Any) -> dict:
@@ -82,21 +79,17 @@ def _switch(
 # -- channel settings ------------------------------------------------------------------------
 
 
-NOT_A_MEMBER_TITLE = "Channel settings"
-SETTINGS_MEMBERS_ONLY = (
-    "Only members of <#{channel}> can see or change its settings. Join the channel, then try again."
-)
-
-
 def notice_modal(title: str, text: str) -> dict:
     """A modal that only says something: a refusal, or what to do next."""
-    return _view("modal", [section(text)], title=_modal_title(title), close=_modal_title("Close"))
+    return _view(
+        "modal", [section(text)], title=_modal_title(title), close=_modal_title(say("modal.close"))
+    )
 
 
 def members_only_modal(channel_id: str) -> dict:
     """What a click on another channel's settings opens for someone outside that channel."""
     return notice_modal(
-        NOT_A_MEMBER_TITLE, SETTINGS_MEMBERS_ONLY.format(channel=escape(channel_id))
+        say("settings.title"), say("settings.members_only", channel=escape(channel_id))
     )
 
 
@@ -109,51 +102,50 @@ def settings_modal(
     chosen = [options[p] for p in settings.providers if p in options]
     channel = kit.conversations_select(
         SETTINGS_SUPPORT_CHANNEL,
-        plain("Pick a channel", limits.PLACEHOLDER),
+        plain(say("settings.pick_a_channel"), limits.PLACEHOLDER),
         initial=settings.support_channel,
     )
     blocks = [
-        section(f"How smserror behaves in <#{escape(channel_id)}>."),
+        section(say("settings.intro", channel=escape(channel_id))),
         _input(
             SETTINGS_AUTO_REPLY,
-            "Auto-reply",
+            say("settings.auto_reply"),
             _switch(
                 SETTINGS_AUTO_REPLY,
                 settings.auto_reply,
-                ("On", "Explain error codes posted here, in the message's thread."),
-                ("Off", "Answer only when asked: /smserror, a mention or the shortcut."),
+                (say("settings.switch_on"), say("settings.auto_reply_on")),
+                (say("settings.switch_off"), say("settings.auto_reply_off")),
             ),
         ),
         _input(
             SETTINGS_PROVIDERS,
-            "Preferred providers",
+            say("settings.providers"),
             kit.multi_static_select(
                 SETTINGS_PROVIDERS,
-                plain("All providers", limits.PLACEHOLDER),
+                plain(say("settings.providers_all"), limits.PLACEHOLDER),
                 list(options.values()),
                 chosen,
             ),
             optional=True,
-            hint="When a code means different things at different providers, "
-            "these providers' meaning comes first. Leave empty for all.",
+            hint=say("settings.providers_hint"),
         ),
         _input(
             SETTINGS_ANSWER_BOTS,
-            "Other bots and integrations",
+            say("settings.answer_bots"),
             _switch(
                 SETTINGS_ANSWER_BOTS,
                 settings.answer_bots,
-                ("On", "Also explain codes that bots and integrations post here."),
-                ("Off", "Explain codes from people only."),
+                (say("settings.switch_on"), say("settings.answer_bots_on")),
+                (say("settings.switch_off"), say("settings.answer_bots_off")),
             ),
-            hint="Turn this on when provider console alerts are forwarded into this channel.",
+            hint=say("settings.answer_bots_hint"),
         ),
         _input(
             SETTINGS_SUPPORT_CHANNEL,
-            "Support channel",
+            say("settings.support_channel"),
             channel,
             optional=True,
-            hint="Where escalations from this channel go. Leave empty to keep them here.",
+            hint=say("settings.support_channel_hint"),
         ),
     ]
     return _view(
@@ -161,9 +153,9 @@ def settings_modal(
         blocks,
         callback_id=CALLBACK_SETTINGS,
         private_metadata=limits.check_value(channel_id, limits.PRIVATE_METADATA),
-        title=_modal_title("Channel settings"),
-        submit=_modal_title("Save"),
-        close=_modal_title("Cancel"),
+        title=_modal_title(say("settings.title")),
+        submit=_modal_title(say("settings.save")),
+        close=_modal_title(say("modal.cancel")),
     )
 
 
@@ -177,11 +169,6 @@ class FieldError(ValueError):
         self.field, self.says = field, says
 
 
-CHOOSE_ON_OR_OFF = "Choose On or Off."
-PICK_A_CHANNEL = "Pick a channel, or leave this empty to keep escalations here."
-FORM_UNREADABLE = "This form could not be read. Close it and open the settings again."
-
-
 def _state(state_values: dict, field: str) -> dict:
     """state.values[field][field], or {} when a forged payload has something else there."""
     block = state_values.get(field)
@@ -193,7 +180,7 @@ def _switch_value(state_values: dict, field: str) -> bool:
     chosen = _state(state_values, field).get("selected_option")
     value = chosen.get("value") if isinstance(chosen, dict) else None
     if value not in ("on", "off"):
-        raise FieldError(field, CHOOSE_ON_OR_OFF)
+        raise FieldError(field, say("settings.choose_on_or_off"))
     return value == "on"
 
 
@@ -206,14 +193,14 @@ def read_settings_submission(
     the field, and provider slugs not in `providers` (default: the catalog's) are dropped.
     """
     if not isinstance(state_values, dict):  # no field can be read: said under the first one
-        raise FieldError(SETTINGS_AUTO_REPLY, FORM_UNREADABLE)
+        raise FieldError(SETTINGS_AUTO_REPLY, say("settings.form_unreadable"))
     known = default_catalog().providers if providers is None else providers
     picked = _state(state_values, SETTINGS_PROVIDERS).get("selected_options")
     picked = picked if isinstance(picked, list) else []  # a forged payload may put anything
     slugs = [o.get("value") for o in picked if isinstance(o, dict)]
     support = _state(state_values, SETTINGS_SUPPORT_CHANNEL).get("selected_conversation")
     if support is not None and not is_channel(support):
-        raise FieldError(SETTINGS_SUPPORT_CHANNEL, PICK_A_CHANNEL)
+        raise FieldError(SETTINGS_SUPPORT_CHANNEL, say("settings.support_channel_invalid"))
     return ChannelSettings(
         auto_reply=_switch_value(state_values, SETTINGS_AUTO_REPLY),
         providers=tuple(dict.fromkeys(s for s in slugs if isinstance(s, str) and s in known)),
@@ -267,19 +254,19 @@ def explain_modal(
             first, lines = no_answer(Answer(code.code, (), unknown=code))
             blocks.append(section(f"*{escape(first)}*"))
             blocks.append(context("\n".join(escape(line) for line in lines)))
-        blocks.append(context(f"I hold no card for that code. {QUERY_HINT}"))
+        blocks.append(context(f"{say('explain.no_card')} {say('help.query_hint')}"))
     elif nothing_found or not entries:
         blocks = [
-            section("*No SMS error codes found in that message.*"),
-            section(f"I look for provider error codes and names. {QUERY_HINT}"),
-            context("Or ask `/smserror` with a code or a few words, e.g. `/smserror opted out`."),
+            section(f"*{say('explain.nothing_found')}*"),
+            section(f"{say('explain.what_i_look_for')} {say('help.query_hint')}"),
+            context(say("explain.or_ask")),
         ]
     else:
         blocks = stack(
             [],
             [entry_blocks(e) for e in entries],
             limit=limits.VIEW_BLOCKS,
-            more=lambda k: f"…and {k} more: `/smserror CODE` explains each.",
+            more=lambda k: say("explain.more", count=k),
         )
     metadata = shortcut_metadata(channel, message_ts) if channel and message_ts else None
     return _view(
@@ -287,8 +274,8 @@ def explain_modal(
         blocks,
         callback_id=CALLBACK_EXPLAIN_VIEW,
         private_metadata=metadata,
-        title=_modal_title("Explain SMS errors"),
-        close=_modal_title("Close"),
+        title=_modal_title(say("explain.title")),
+        close=_modal_title(say("modal.close")),
     )
 
 
@@ -297,34 +284,43 @@ def explain_modal(
 
 def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[str, str]) -> str:
     """ "<#C…>: auto-reply on · providers: Twilio, Telnyx · bots: off" """
-    names = ", ".join(providers.get(p, p) for p in settings.providers) or "all"
-    line = (
-        f"<#{escape(channel_id)}>: auto-reply {_SWITCH[settings.auto_reply]} · "
-        f"providers: {escape(names)} · bots: {_SWITCH[settings.answer_bots]}"
+    names = ", ".join(providers.get(p, p) for p in settings.providers) or say("home.all")
+    line = say(
+        "home.channel_line",
+        channel=escape(channel_id),
+        auto_reply=_switch_word(settings.auto_reply),
+        providers=escape(names),
+        bots=_switch_word(settings.answer_bots),
     )
     if settings.support_channel:
-        line += f" · escalations: <#{escape(settings.support_channel)}>"
+        line += say("home.channel_escalations", channel=escape(settings.support_channel))
     return line
 
 
 def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
     """App Home's "Top error codes this week": most seen first, across the channels the
     person is in (bot.core.stats.workspace_top)."""
-    blocks = [header("Top error codes this week")]
+    blocks = [header(say("home.top_codes"))]
     if not top_codes:
-        blocks.append(context("No error codes seen in the last 7 days."))
+        blocks.append(context(say("home.top_codes_none")))
         return blocks
     lines = [
-        f"{n}. *{escape(entry.label)}* {escape(entry.title)} · {_times(count)}"
+        say(
+            "home.top_codes_line",
+            n=n,
+            label=escape(entry.label),
+            title=escape(entry.title),
+            times=say("home.times", count=count),
+        )
         for n, (entry, count) in enumerate(top_codes, start=1)
     ]
     blocks.append(section("\n".join(lines)))
-    blocks.append(context("`/smserror stats` in a channel shows that channel's codes."))
+    blocks.append(context(say("home.top_codes_hint")))
     return blocks
 
 
-def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
+def _switch_word(on: bool) -> str:
+    return say("home.switch_on") if on else say("home.switch_off")
 
 
 def home_view(
@@ -336,30 +332,31 @@ def home_view(
     """The App Home tab: what smserror does, how to ask it, the workspace's top codes this
     week, and the user's channel settings."""
     picker = kit.conversations_select(
-        ACTION_SETTINGS_PICK, plain("Pick a channel", limits.PLACEHOLDER)
+        ACTION_SETTINGS_PICK, plain(say("settings.pick_a_channel"), limits.PLACEHOLDER)
     )
     head = [
         header("smserror"),
-        section(ABOUT),
+        section(say("help.about")),
         *usage_blocks(),
         divider(),
         *top_codes_blocks(top_codes),
         divider(),
-        header("Channel settings"),
-        section("Pick a channel to see or change how smserror answers there."),
+        header(say("settings.title")),
+        section(say("home.settings_intro")),
         actions(picker),
     ]
     if not channels:
-        head.append(context("Channels whose settings you can change will show here."))
+        head.append(context(say("home.settings_none")))
+    change = say("home.change")
     rows = [
-        [section(channel_line(cid, s, providers), button("Change", settings_open_action(cid), cid))]
+        [section(channel_line(cid, s, providers), button(change, settings_open_action(cid), cid))]
         for cid, s in channels
     ]
     blocks = stack(
         head,
         rows,
         limit=limits.VIEW_BLOCKS,
-        more=lambda k: f"…and {k} more channels: pick one above.",
+        more=lambda k: say("home.more_channels", count=k),
         separate=False,
     )
     return _view("home", blocks)

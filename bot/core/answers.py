@@ -19,6 +19,7 @@ from bot.cards.ids import is_dm
 from bot.cards.message import Message
 from bot.core.catalog import Entry
 from bot.core.channels import ChannelSettings
+from bot.core.command import asks_for_help
 from bot.core.delivery import job_for
 from bot.core.detect import detect
 from bot.core.escalation import recurrence
@@ -26,17 +27,11 @@ from bot.core.escape import unescape
 from bot.core.lookup import best_entries, lookup
 from bot.core.ports import AnswerStore, Counters, NoCounters, Unit
 from bot.core.records import EntryKey, NewJob, TakenIn
+from bot.strings import say
 
 log = logging.getLogger(__name__)
 
-EDITED_NOTE = "Edited message — new codes only"
 TAKEN_IN = "taken-in"  # kept, for a delivery worker to decide on (Answers.decide)
-HELP_WORDS = {"", "help", "?", "hi", "hello"}
-
-
-def asks_for_help(text: str) -> bool:
-    """An empty question, "help" or a greeting: answered with usage, from any surface."""
-    return text.strip().casefold() in HELP_WORDS
 
 
 @dataclass(frozen=True)
@@ -219,7 +214,7 @@ class Answers:
         fresh = [e for e in fresh if e.key in claimed]  # another delivery may have won a code
         if not fresh:
             return "already-explained"
-        note = EDITED_NOTE if msg.edit_ts else None
+        note = say("reply.edited") if msg.edit_ts else None
         recurring = self.recurring(msg.channel, fresh, unit)
         message = matches_reply(fresh, note=note, recurring=recurring)
         unit.enqueue(reply_job(msg, msg.thread, message))

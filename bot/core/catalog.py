@@ -21,18 +21,6 @@ from typing import Any
 import jsonschema
 import yaml
 
-RETRY_ADVICE = {
-    "dont_retry": "Don't retry",
-    "retry_with_backoff": "Retry with backoff",
-    "retry_after_fix": "Retry after fixing",
-    "wait_then_retry": "Wait, then retry",
-}
-CATEGORIES = {
-    "api_request": "API request",
-    "delivery": "Delivery",
-    "configuration": "Configuration",
-    "status": "Status",
-}
 CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
 
 
@@ -110,10 +98,6 @@ class Entry:
         """How a person names this entry: "Twilio 30007", "SMSPartner 14 (location)"."""
         scope = f" ({self.scope.replace('_', ' ')})" if self.scope else ""
         return f"{self.provider_name} {self.code}{scope}"
-
-    @property
-    def retry_advice(self) -> str:
-        return RETRY_ADVICE[self.retry]
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.answers import asks_for_help
+from bot.strings import say
 
 DEFAULT_DAYS = 7
 MOST_DAYS = 90
-STATS_USAGE = (
-    f"`/smserror stats` takes a number of days from 1 to {MOST_DAYS}, "
-    "like `/smserror stats 30` (default: 7)."
-)
+HELP_WORDS = {"", "help", "?", "hi", "hello"}
+
+
+def asks_for_help(text: str) -> bool:
+    """An empty question, "help" or a greeting: answered with usage, from any surface."""
+    return text.strip().casefold() in HELP_WORDS
 
 
 @dataclass(frozen=True)
@@ -43,4 +45,4 @@ def _stats(days: str | None) -> Command:
     count = days.casefold().removesuffix("d")
     if count.isascii() and count.isdigit() and 1 <= int(count) <= MOST_DAYS:
         return Command("stats", days=int(count))
-    return Command("bad", problem=STATS_USAGE)
+    return Command("bad", problem=say("command.stats_usage", most=MOST_DAYS, default=DEFAULT_DAYS))

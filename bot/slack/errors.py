@@ -1,5 +1,7 @@
-"""The one error handler: each kind of failure gets a log line and, where someone is waiting on
-a reply (a command, a button), a short private note saying what to do next."""
+"""The one error handler: each kind of failure gets a log line, and the person is told on the
+surface they are on: a modal submission keeps its modal open with the note under a field (the
+field the error names, for a FieldError), a click or a command gets a private note saying what
+to do next."""
 
 from __future__ import annotations
 
@@ -15,18 +17,20 @@ from slack_bolt.kwargs_injection.args import Args
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.cards.ids import Forged
+from bot.cards.views import FieldError
+from bot.strings import say
 
 log = logging.getLogger(__name__)
 
-GENERIC = "Sorry, something went wrong on my side. Please try again in a minute."
-STALE = "That button no longer works (smserror was updated since). Run `/smserror` again."
-SLACK_ERRORS = {
-    "not_in_channel": "I'm not in this channel. Add me with `/invite @smserror`, then try again.",
-    "channel_not_found": "I can't post in this conversation. Add me with `/invite @smserror`.",
-    "is_archived": "This channel is archived, so I can't post in it.",
-    "expired_trigger_id": "Slack took too long to open the window. Please try again.",
-    "ratelimited": "Slack is limiting how fast I can post. Please try again in a minute.",
-}
+# Slack's refusals a person can do something about, each said in the string table
+# (error.slack_<code>); any other is the generic note.
+SLACK_ERRORS = (
+    "not_in_channel",
+    "channel_not_found",
+    "is_archived",
+    "expired_trigger_id",
+    "ratelimited",
+)
 
 
 class StaleAction(Exception):
@@ -51,6 +55,11 @@ def reported(listener: Callable[..., None]) -> Callable[[Args], None]:
         try:
             listener(**{name: getattr(args, name) for name in wanted})
         except Exception as error:
+            if args.ack.response is None and args.body.get("type") == "view_submission":
+                # No response_url comes with a submission: the answer is the modal itself.
+                args.ack(response_action="errors", errors=field_errors(error, args.body))
+                handle_error(error, args.body)
+                return
             if args.ack.response is None:
                 args.ack()  # failed before acknowledging: answer Slack now, explain below
             handle_error(error, args.body, args.respond)
@@ -66,22 +75,38 @@ def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None
     what = describe(body)
     if isinstance(error, (StaleAction, Forged)):
         log.warning("%s: stale or forged action: %s", what, error)
-        note = STALE
+        note = say("error.stale")
     elif isinstance(error, (OSError, HTTPException)):
         log.error("%s: cannot reach Slack: %s", what, type(error).__name__)
-        note = GENERIC
+        note = say("error.generic")
     elif isinstance(error, SlackApiError):
         code = str(error.response.get("error", ""))
         log.error("%s: Slack refused a call: %s", what, code)
-        note = SLACK_ERRORS.get(code, GENERIC)
+        note = say(f"error.slack_{code}") if code in SLACK_ERRORS else say("error.generic")
     else:
         log.error("%s: failed", what, exc_info=error)
-        note = GENERIC
+        note = say("error.generic")
     if respond is not None and respond.response_url:
         try:
             respond(text=note, response_type="ephemeral", replace_original=False)
         except (OSError, SlackClientError):
             log.warning("%s: could not tell the user about the failure", what, exc_info=True)
+
+
+def field_errors(error: Exception, body: dict[str, Any]) -> dict[str, str]:
+    """What a failed submission's modal shows: a FieldError under its own field, anything else
+    (nothing was kept) under the form's first field, so the modal stays open with what was typed."""
+    if isinstance(error, FieldError):
+        return {error.field: error.says}
+    return {first_input(body.get("view") or {}): say("error.not_kept")}
+
+
+def first_input(view: dict[str, Any]) -> str:
+    """The block id of the view's first input: where a whole-form error can be shown."""
+    for block in view.get("blocks") or []:
+        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
+            return str(block["block_id"])
+    return "notes"
 
 
 def describe(body: dict[str, Any]) -> str:

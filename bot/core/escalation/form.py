@@ -1,7 +1,8 @@
 """The escalation form's examples: what a person typed, checked before anything is stored.
 
-Errors come back keyed by the modal's block ids, so Slack shows each one under the field it is
-about (response_action "errors"). Each says what to do, in a few words: it sits under a field.
+Errors come back keyed by the form's own field names (example_field), which the modal uses as
+its block ids, so Slack shows each one under the field it is about (response_action "errors").
+Each says what to do, in a few words: it sits under a field.
 """
 
 from __future__ import annotations
@@ -10,15 +11,30 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from bot.cards.ids import example_id_block, example_time_block, example_to_block
-from bot.cards.phrases import span
 from bot.core.catalog import Entry, MessageIdShape
 from bot.core.escalation.phones import normalise
 from bot.core.escalation.recurrence import needed
 from bot.core.records import Example
+from bot.strings import say, span
 
 # Phones and laptops disagree about the time by a little; more than this is a wrong pick.
 CLOCK_SKEW = timedelta(minutes=5)
+
+# The form's fields, which are also the modal's block and action ids: row n (from 1) of the
+# examples has a message id, a send time and a recipient; then the notes.
+NOTES = "notes"  # plain_text_input, multiline
+
+
+def example_id_block(n: int) -> str:
+    return f"example_{n}_id"  # plain_text_input: the provider's message id
+
+
+def example_time_block(n: int) -> str:
+    return f"example_{n}_time"  # datetimepicker: unix seconds
+
+
+def example_to_block(n: int) -> str:
+    return f"example_{n}_to"  # plain_text_input: the recipient's number
 
 
 @dataclass(frozen=True)
@@ -42,15 +58,12 @@ def _when(sent_at: int) -> datetime | None:
 
 def _time_problem(entry: Entry, when: datetime | None, now: datetime) -> str | None:
     if when is None:
-        return "Pick the date and time again: this one could not be read"
+        return say("form.time_unreadable")
     if when > now + CLOCK_SKEW:
-        return "That time is in the future: pick when the message was sent"
+        return say("form.time_in_future")
     hours = entry.escalation.window_hours if entry.escalation else None
     if hours and when < now - timedelta(hours=hours):
-        return (
-            f"Older than {span(hours)}: {entry.provider_name} wants examples "
-            f"from the last {span(hours)}"
-        )
+        return say("form.time_too_old", span=span(hours), provider=entry.provider_name)
     return None
 
 
@@ -62,10 +75,10 @@ def check_examples(
     region: str,
     id_shape: MessageIdShape,
 ) -> tuple[list[Example] | None, dict[str, str]]:
-    """The clean examples and no errors, or None and the errors keyed by block id.
+    """The clean examples and no errors, or None and the errors keyed by field.
 
     A row left entirely empty is skipped; a row filled in part is an error on each empty field.
-    The rows count from 1, as the modal's block ids do.
+    The rows count from 1, as the fields do.
     """
     errors: dict[str, str] = {}
     examples: list[Example] = []
@@ -81,28 +94,27 @@ def check_examples(
             continue
         row_errors: dict[str, str] = {}
         if not message_id:
-            row_errors[example_id_block(n)] = "Add the message id"
+            row_errors[example_id_block(n)] = say("form.id_missing")
         elif not id_shape.matches(message_id):
-            row_errors[example_id_block(n)] = (
-                f"Not a {entry.provider_name} message id: expected {id_shape.hint}"
+            row_errors[example_id_block(n)] = say(
+                "form.id_not_the_providers", provider=entry.provider_name, hint=id_shape.hint
             )
         elif message_id.casefold() in seen:
-            row_errors[example_id_block(n)] = (
-                f"Same message as example {seen[message_id.casefold()]}: "
-                "each example needs a different message"
+            row_errors[example_id_block(n)] = say(
+                "form.id_repeated", first=seen[message_id.casefold()]
             )
         else:
             seen[message_id.casefold()] = n
         when = None
         if row.sent_at is None:
-            row_errors[example_time_block(n)] = "Pick when the message was sent"
+            row_errors[example_time_block(n)] = say("form.time_missing")
         else:
             when = _when(row.sent_at)
             if problem := _time_problem(entry, when, now):
                 row_errors[example_time_block(n)] = problem
         number = None
         if not recipient:
-            row_errors[example_to_block(n)] = "Add the recipient's number"
+            row_errors[example_to_block(n)] = say("form.number_blank")
         else:
             try:
                 number = normalise(recipient, region)
@@ -119,11 +131,13 @@ def check_examples(
     if complete < want and (first_empty is not None or not errors):
         target = example_id_block(first_empty or 1)
         if complete == 0 and want == 1:
-            errors[target] = "Add an example: its message id, when it was sent and the number"
+            errors[target] = say("form.example_missing")
         else:
-            examples_word = "example" if want == 1 else "examples"
-            errors[target] = (
-                f"{entry.escalation.team if entry.escalation else entry.provider_name} asks "
-                f"for {want} {examples_word}; you gave {complete}. Add {want - complete} more"
+            errors[target] = say(
+                "form.too_few_examples",
+                count=want,
+                team=entry.escalation.team if entry.escalation else entry.provider_name,
+                given=complete,
+                more=want - complete,
             )
     return (None, errors) if errors else (examples, {})

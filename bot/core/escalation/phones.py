@@ -12,6 +12,8 @@ import re
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from bot.strings import say
+
 EXAMPLE = "+1 415 555 0123"
 DOT = "•"
 _SHOWN_TAIL = 2  # digits left visible at the end: enough to tell two examples apart
@@ -31,22 +33,23 @@ def normalise(text: str, region: str = "US") -> str:
     """
     typed = text.strip()
     if not typed:
-        raise ValueError(f"Write the recipient's number, like {EXAMPLE}")
+        raise ValueError(say("form.number_missing", example=EXAMPLE))
     try:
         number = phonenumbers.parse(typed, region.upper())
     except NumberParseException:
         number = None
     if number is None or not phonenumbers.is_possible_number(number):
-        raise ValueError(
-            f"{_quoted(typed)} is not a phone number: write it with its country code, "
-            f"like {EXAMPLE}"
-        )
+        raise ValueError(say("form.number_not_a_number", typed=_quoted(typed), example=EXAMPLE))
     if not phonenumbers.is_valid_number(number):
         if typed.startswith("+"):
-            raise ValueError(f"{_quoted(typed)} is not a valid number: check the digits")
+            raise ValueError(say("form.number_invalid", typed=_quoted(typed)))
         raise ValueError(
-            f"{_quoted(typed)} is not a valid {region.upper()} number: check the digits, "
-            f"or add its country code, like {EXAMPLE}"
+            say(
+                "form.number_invalid_in_region",
+                typed=_quoted(typed),
+                region=region.upper(),
+                example=EXAMPLE,
+            )
         )
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.cards.phrases import span
 from bot.core.catalog import Entry
+from bot.strings import ordinal, say, span
 
 # A provider that asks for a number of examples but names no period (Twilio 30024) still needs
 # a bound: counting forever would call a code seen three times in a year "recurring". A day is
 # the shortest window any source gives, so it stays on the side of not crying wolf.
 DEFAULT_WINDOW_HOURS = 24
-
-_ORDINALS = (
-    "first",
-    "second",
-    "third",
-    "fourth",
-    "fifth",
-    "sixth",
-    "seventh",
-    "eighth",
-    "ninth",
-    "tenth",
-)
 
 
 def needed(entry: Entry) -> int:
@@ -49,16 +36,6 @@ def window(entry: Entry) -> timedelta | None:
     return timedelta(hours=hours) if hours else None
 
 
-def ordinal(n: int) -> str:
-    """1 -> "first" … 10 -> "tenth", then "11th", "21st", "22nd", "23rd", "111th"."""
-    if n < 1:
-        raise ValueError(f"ordinal of {n}: counts start at 1")
-    if n <= len(_ORDINALS):
-        return _ORDINALS[n - 1]
-    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def note(entry: Entry, count: int) -> str | None:
     """ "The third Twilio 30007 in this channel in 7 days — enough to escalate." once `count`
     sightings within window(entry) reach the entry's min_examples; None before that."""
@@ -67,6 +44,4 @@ def note(entry: Entry, count: int) -> str | None:
         return None
     if count < (entry.escalation.min_examples or 0):
         return None
-    return (
-        f"The {ordinal(count)} {entry.label} in this channel in {span(hours)} — enough to escalate."
-    )
+    return say("recurrence.note", nth=ordinal(count), label=entry.label, span=span(hours))

@@ -25,6 +25,7 @@ from bot.slack.errors import StaleAction, reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Click
 from bot.slack.services import services
+from bot.strings import say
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,9 @@ def on_share(
     entry = entry_for(default_catalog(), action.get("value", ""))
     click = Click.read(body)
     channel = click.conversation("share")
-    card = entry_card(entry, note=f"Shared by {click.user_name or 'someone'}")
+    card = entry_card(
+        entry, note=say("card.shared_by", who=click.user_name or say("escalation.someone"))
+    )
     thread = click.thread_kwargs()
     try:
         client.chat_postMessage(channel=channel, **thread, **card.kwargs())

@@ -9,7 +9,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.cards.blocks import SETTINGS_MEMBERS_ONLY, help_message, lookup_reply, settings_modal
+from bot.cards.blocks import help_message, lookup_reply, settings_modal
 from bot.cards.ids import is_channel
 from bot.core.command import parse
 from bot.core.escalation.service import visible_to
@@ -21,15 +21,11 @@ from bot.slack.errors import reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import SlashCommand
 from bot.slack.services import services
+from bot.strings import say
 
 log = logging.getLogger(__name__)
 
 COMMAND = "/smserror"
-STATS_MEMBERS_ONLY = "Stats are for the channel's members: join it, then ask again."
-SETTINGS_IN_DM = (
-    "Settings belong to a channel: run `/smserror settings` in the channel you want to change, "
-    "or open my App Home tab."
-)
 
 
 def register(app: App) -> None:
@@ -52,7 +48,7 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
         outcome = "bad-command"
     elif asked.kind == "stats":
         if not SlackOutbox(client).is_member(channel, typed.user):
-            ack(response_type="ephemeral", text=STATS_MEMBERS_ONLY)
+            ack(response_type="ephemeral", text=say("stats.members_only"))
             outcome = "stats-not-a-member"
         else:
             shared = services(context)
@@ -80,10 +76,10 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
 def _open_settings(ack: Ack, command: SlashCommand, client: WebClient, context: BoltContext) -> str:
     channel = command.channel
     if not is_channel(channel):
-        ack(response_type="ephemeral", text=SETTINGS_IN_DM)
+        ack(response_type="ephemeral", text=say("settings.in_a_dm"))
         return "settings-not-a-channel"
     if not SlackOutbox(client).is_member(channel, command.user):
-        ack(response_type="ephemeral", text=SETTINGS_MEMBERS_ONLY.format(channel=channel))
+        ack(response_type="ephemeral", text=say("settings.members_only", channel=channel))
         return "settings-not-a-member"
     ack()
     shared = services(context)

@@ -16,20 +16,15 @@ from bot.cards.ids import (
     ESCALATE_PATTERN,
     Forged,
 )
-from bot.slack.errors import reported
+from bot.slack.errors import first_input, reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Click, Submission
 from bot.slack.services import services
+from bot.strings import say
 
 log = logging.getLogger(__name__)
 
 MOVES = {ACTION_ESCALATION_ACK: "acknowledged", ACTION_ESCALATION_RESOLVE: "resolved"}
-NOT_A_MEMBER = "Only members of <#{channel}> can acknowledge or resolve its escalations."
-UNCHANGED = "Nothing to change: someone already moved this escalation on."
-NOT_STORED = (
-    "I couldn't save this escalation just now (my database did not answer). Everything you "
-    "typed is still here: submit again in a minute."
-)
 
 
 def register(app: App) -> None:
@@ -74,7 +69,7 @@ def on_escalation_submitted(
         # Not stored (the database did not answer): the modal stays open with everything
         # typed in it, and says so; submitting again is safe (the view id keys it).
         log.exception("view_submission %s: escalation not stored", CALLBACK_ESCALATION)
-        ack(response_action="errors", errors={first_input(view): NOT_STORED})
+        ack(response_action="errors", errors={first_input(view): say("escalation.not_stored")})
         return
     if result.errors or result.record is None:
         # Shown under each field of the still-open modal.
@@ -96,14 +91,6 @@ def on_escalation_submitted(
     )
 
 
-def first_input(view: dict[str, Any]) -> str:
-    """The block id of the view's first input: where a whole-form error can be shown."""
-    for block in view.get("blocks") or []:
-        if isinstance(block, dict) and block.get("type") == "input" and block.get("block_id"):
-            return str(block["block_id"])
-    return "notes"
-
-
 def on_move(
     ack: Ack,
     body: dict[str, Any],
@@ -123,12 +110,12 @@ def on_move(
         # The support channel whose members may move it, not the channel clicked in.
         channel = outcome.removeprefix("not-a-member:")
         respond(
-            text=NOT_A_MEMBER.format(channel=channel),
+            text=say("escalation.members_only", channel=channel),
             response_type="ephemeral",
             replace_original=False,
         )
     elif outcome == "unchanged":
-        respond(text=UNCHANGED, response_type="ephemeral", replace_original=False)
+        respond(text=say("escalation.unchanged"), response_type="ephemeral", replace_original=False)
     log.info(
         "action %s value=%s user=%s outcome=%s",
         action["action_id"],

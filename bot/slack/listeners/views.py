@@ -12,7 +12,6 @@ from bot.cards.blocks import (
     CALLBACK_SETTINGS,
     SETTINGS_AUTO_REPLY,
     SETTINGS_SUPPORT_CHANNEL,
-    FieldError,
     members_only_modal,
     read_settings_submission,
 )
@@ -22,14 +21,9 @@ from bot.slack.listeners.home import publish_home
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Submission
 from bot.slack.services import services
+from bot.strings import say
 
 log = logging.getLogger(__name__)
-
-SUPPORT_MEMBERS_ONLY = "Pick a channel you are in: escalations will be posted there."
-NOT_SAVED = (
-    "I couldn't save the settings just now (my database did not answer). Nothing changed: "
-    "submit again in a minute."
-)
 
 
 def register(app: App) -> None:
@@ -45,11 +39,8 @@ def on_settings_submitted(
         ack()
         raise StaleAction(f"settings modal for {channel[:40]!r}")
     shared = services(context)
-    try:
-        settings = read_settings_submission(submitted.values, shared.providers)
-    except FieldError as error:  # shown under its field, in the modal still open
-        ack(response_action="errors", errors={error.field: error.says})
-        return
+    # A FieldError is answered by the error handler, under its field in the still-open modal.
+    settings = read_settings_submission(submitted.values, shared.providers)
     user = submitted.user
     members = SlackOutbox(client)
     # Checked again on save: the modal may have been opened before the person left, or its
@@ -61,7 +52,7 @@ def on_settings_submitted(
     if settings.support_channel and not members.is_member(settings.support_channel, user):
         ack(
             response_action="errors",
-            errors={SETTINGS_SUPPORT_CHANNEL: SUPPORT_MEMBERS_ONLY},
+            errors={SETTINGS_SUPPORT_CHANNEL: say("settings.support_channel_members_only")},
         )
         return
     # Saved before the modal closes: a failure keeps it open, with what was typed, and says so
@@ -72,7 +63,7 @@ def on_settings_submitted(
         log.exception(
             "view_submission %s channel=%s: settings not saved", CALLBACK_SETTINGS, channel
         )
-        ack(response_action="errors", errors={SETTINGS_AUTO_REPLY: NOT_SAVED})
+        ack(response_action="errors", errors={SETTINGS_AUTO_REPLY: say("settings.not_saved")})
         return
     ack()
     log.info(

@@ -1,0 +1,93 @@
+"""The string table: every sentence a person reads, keyed by message id, one file per language.
+
+The English table is bot/strings/en.yaml. A second language is one more file beside it with the
+same keys and the same {fields}; tests/core/test_strings.py holds both to that. Callers escape
+what a person typed before handing it in as a field: the table only fills in the blanks.
+"""
+
+from __future__ import annotations
+
+import string
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+DEFAULT = "en"
+LANGUAGES = ("en",)
+
+
+class MissingString(KeyError):
+    """A key the table does not hold: a typo in the code, caught by the tests, never shown."""
+
+
+@cache
+def table(lang: str = DEFAULT) -> dict[str, Any]:
+    """The language's table, flattened to dotted keys ("card.what_happened")."""
+    text = resources.files("bot.strings").joinpath(f"{lang}.yaml").read_text("utf-8")
+    flat: dict[str, Any] = {}
+
+    def walk(prefix: str, node: Any) -> None:
+        if isinstance(node, dict) and not _is_plural(node):
+            for key, value in node.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), value)
+        else:
+            flat[prefix] = node
+
+    walk("", yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    return flat
+
+
+def _is_plural(node: dict[str, Any]) -> bool:
+    return set(node) <= {"one", "other"} and "other" in node
+
+
+def say(key: str, /, *, lang: str = DEFAULT, count: int | None = None, **fields: Any) -> str:
+    """The sentence for `key` with its {fields} filled in; `count` picks one/other forms and is
+    itself a field."""
+    try:
+        value = table(lang)[key]
+    except KeyError:
+        raise MissingString(key) from None
+    if isinstance(value, dict):
+        if count is None:
+            raise MissingString(f"{key} needs a count")
+        value = value["one"] if _is_one(count, lang) else value["other"]
+    if count is not None:
+        fields["count"] = count
+    return value.format_map(fields) if fields or "{" in value else value
+
+
+def _is_one(count: int, lang: str) -> bool:
+    # English says "1 day" and "0 days"; French will say "0 jour" and "1 jour".
+    return count in (0, 1) if lang == "fr" else count == 1
+
+
+def fields_of(template: str) -> set[str]:
+    """The {names} a template fills in: what a translation must keep."""
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def span(hours: int, *, lang: str = DEFAULT) -> str:
+    """24 -> "24 hours", 168 -> "7 days": the unit the source documents use."""
+    if hours % 24 == 0 and hours >= 72:
+        return say("time.days", count=hours // 24, lang=lang)
+    return say("time.hours", count=hours, lang=lang)
+
+
+def days(n: int, *, lang: str = DEFAULT) -> str:
+    """ "day" for 1 (as in "the last day"), "7 days" otherwise."""
+    return say("time.last_days", count=n, lang=lang)
+
+
+def ordinal(n: int, *, lang: str = DEFAULT) -> str:
+    """1 -> "first" … 10 -> "tenth", then "11th", "21st", "22nd", "23rd", "111th"."""
+    if n < 1:
+        raise ValueError(f"ordinal of {n}: counts start at 1")
+    words = table(lang)["ordinal.words"]
+    if n <= len(words):
+        return words[n - 1]
+    # "th st nd rd th …": the suffix for each last digit, and for 11, 12 and 13 the first one.
+    suffixes = table(lang)["ordinal.suffixes"].split()
+    return f"{n}{suffixes[0] if n % 100 in (11, 12, 13) else suffixes[n % 10]}"
