@@ -1,4 +1,4 @@
-"""Shared hypothesis settings and strategies for the property tests (tests/test_props_*.py).
+"""Shared hypothesis settings and strategies for the property tests (tests/*/test_props_*.py).
 
 Importing this module loads the "ci" profile: derandomized, no example database, no deadline,
 so a property run is the same on every machine and a failure prints the blob to reproduce it.

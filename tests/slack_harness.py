@@ -1,4 +1,5 @@
-"""Run the bot as a user would (`python -m bot serve …` in a subprocess) against the stand-ins.
+"""Run the bot as a user would (`python -m bot serve …`, or `console`, in a subprocess) against
+the stand-ins.
 
 The bot logs one line per event it handles ("… ts=<ts> outcome=<word>"); tests wait for that
 line instead of sleeping, so "the bot said nothing" is as exact as "the bot said this".
@@ -47,6 +48,20 @@ def channel_id() -> str:
     """A fresh channel per test: thread memory, settings and the rate cap never leak across."""
     return ids.TEST_CHANNEL_PREFIX + "".join(
         random.choices(string.ascii_uppercase + string.digits, k=8)
+    )
+
+
+def console(lines: str, tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    """The console on `lines`; its data folder (XDG_DATA_HOME) is tmp_path/data, not ~."""
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), **env}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *(args or ("console",))],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no stray .env
+        env=clean_env(**env),
+        timeout=60,
     )
 
 
