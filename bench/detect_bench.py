@@ -158,7 +158,7 @@ def main() -> None:
     hostile(args.runs)
 
 
-# Long pastes of one shape, the worst cases tests/test_detect.py only checks finish at all.
+# Long pastes of one shape, the worst cases tests/core/test_detect.py only checks finish at all.
 HOSTILE = {
     "5000 x 30007": " ".join(["30007"] * 5000),
     "smspartner + 5000 small numbers": "smspartner " + " ".join(str(i % 60) for i in range(5000)),

@@ -2,7 +2,7 @@
 
 Why our own and not slack_sdk's models: the cards belong to the core, which loads no Slack
 library (pyproject.toml, TID251). Lengths are bounded by the callers through bot.cards.limits;
-tests/test_cards_limits.py parses every card and view back with slack_sdk's models, so these
+tests/cards/test_limits.py parses every card and view back with slack_sdk's models, so these
 stay what Slack accepts.
 """
 

@@ -4,7 +4,7 @@ Kept migration-friendly (Alembic, bot/migrations): named constraints (a naming c
 the metadata), explicit table names, no database-specific types, and "" rather than NULL in
 columns that take part in a unique key (NULLs never collide in SQL, so a unique key over a NULL
 scope would let the same code in twice). A change here needs a new migration in
-bot/migrations/versions; tests/test_migrations.py fails while the two disagree.
+bot/migrations/versions; tests/store/test_migrations.py fails while the two disagree.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from bot.core.catalog import default_catalog
 from bot.slack.errors import SLACK_ERRORS
 from bot.strings import MissingString, fields_of, ordinal, say, span
 
-BOT = Path(__file__).resolve().parents[1] / "bot"
+BOT = Path(__file__).resolve().parents[2] / "bot"
 TABLE = strings.table("en")
 
 
