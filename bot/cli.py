@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from bot.cards.text import entry_text, no_answer_text
 from bot.config import Config, ConfigError, load_config
 from bot.core.catalog import CatalogError, default_catalog, lint
+from bot.strings import DEFAULT, LANGUAGES, speaking
 
 
 def _print_json(obj: object) -> None:
@@ -21,12 +22,14 @@ def cmd_lookup(args: argparse.Namespace) -> int:
 
     query = " ".join(args.query)
     answer = default_lookup().search(query, provider=args.provider)
-    if args.json:
-        _print_json(answer.to_dict())
-    elif answer.hits:
-        print("\n\n".join(entry_text(h.entry) for h in answer.hits[: args.limit]))
-    else:
-        print(no_answer_text(answer), file=sys.stderr)
+    with speaking(args.lang):
+        if args.json:
+            _print_json(answer.to_dict())
+        elif answer.hits:
+            shown = [entry_text(h.entry.in_language(args.lang)) for h in answer.hits[: args.limit]]
+            print("\n\n".join(shown))
+        else:
+            print(no_answer_text(answer), file=sys.stderr)
     # 0 only for an answer: an exact code or name, or ranked words; suggestions alone are 1.
     return 0 if answer.hits else 1
 
@@ -44,7 +47,7 @@ def cmd_catalog_lint(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_export(args: argparse.Namespace) -> int:
-    _print_json([entry.to_dict() for entry in default_catalog()])
+    _print_json([entry.in_language(args.lang).to_dict() for entry in default_catalog()])
     return 0
 
 
@@ -195,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--provider", help="only this provider (twilio, telnyx, ...)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.add_argument("--limit", type=int, default=3, help="cards to print (plain output)")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="the cards' language")
     p.set_defaults(func=cmd_lookup)
 
     catalog = sub.add_parser("catalog", help="check or export the catalog")
@@ -204,6 +208,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_catalog_lint)
     p = csub.add_parser("export", help="print every entry")
     p.add_argument("--json", action="store_true", required=True, help="as a JSON list")
+    p.add_argument("--lang", choices=LANGUAGES, default=DEFAULT, help="the entries' language")
     p.set_defaults(func=cmd_catalog_export)
 
     p = sub.add_parser("detect", help="find error codes in messages read from standard input")

@@ -21,7 +21,7 @@ from bot.cards.phrases import (
 )
 from bot.core.catalog import Entry
 from bot.core.escape import escape
-from bot.strings import say
+from bot.strings import current, say
 
 Blocks = list[dict]
 
@@ -150,14 +150,15 @@ def entry_blocks(
     primary.
     """
     top = [context(escape(note))] if note else []
-    return top + fresh(_card(entry, share, recurring))
+    return top + fresh(_card(entry, share, recurring, current()))
 
 
 # A card depends on nothing but these arguments, so each is built once and handed out as copies
 # (built through slack_sdk's models, as it once was, a card took about a quarter of a thread
 # reply's CPU). The note stays out of the key: it may carry a person's name or query.
 @lru_cache(maxsize=512)
-def _card(entry: Entry, share: bool, recurring: str | None) -> Blocks:
+def _card(entry: Entry, share: bool, recurring: str | None, lang: str) -> Blocks:
+    """The card in `lang` (a key of the cache: the same entry reads differently in each)."""
     blocks = [
         header(headline(entry)),
         context(facts(entry)),

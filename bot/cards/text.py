@@ -7,7 +7,7 @@ import textwrap
 from bot.cards.phrases import escalation_lines, headline, kind_and_retry, no_answer, retry_advice
 from bot.core.catalog import Entry
 from bot.core.lookup import Answer
-from bot.strings import say
+from bot.strings import current, say
 
 WIDTH = 88
 
@@ -41,6 +41,6 @@ def no_answer_text(answer: Answer) -> str:
     out = [first, *(f"  {line}" for line in lines)]
     if answer.suggestions:
         out.append(say("text.did_you_mean"))
-        out += [f"  - {headline(e)}" for e in answer.suggestions]
+        out += [f"  - {headline(e.in_language(current()))}" for e in answer.suggestions]
     out.append(say("text.query_hint"))
     return "\n".join(out)

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,6 +22,8 @@ import jsonschema
 import yaml
 
 CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
+# The languages besides English every built-in entry is written in (catalog/<provider>.<lang>.yaml).
+LANGUAGES = ("fr",)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,19 @@ ANY_MESSAGE_ID = MessageIdShape(
 
 
 @dataclass(frozen=True)
+class EntryText:
+    """An entry's words in another language: the facts (codes, figures, retry rule, sources)
+    stay the entry's own; only what a person reads is said again."""
+
+    title: str
+    cause: str
+    fix: tuple[str, ...]
+    keywords: tuple[str, ...]
+    escalation_when: str | None = None
+    collect: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Entry:
     """One error, status or named failure of one provider (and scope, where codes repeat)."""
 
@@ -88,6 +103,9 @@ class Entry:
     docs_url: str | None = None
     http_status: int | None = None
     permanent: bool | None = None
+    # The entry's words in other languages, by language code; English is the entry itself.
+    # Left out of equality and hashing: the same entry, whatever languages it can speak.
+    texts: Mapping[str, EntryText] = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -98,6 +116,24 @@ class Entry:
         """How a person names this entry: "Twilio 30007", "SMSPartner 14 (location)"."""
         scope = f" ({self.scope.replace('_', ' ')})" if self.scope else ""
         return f"{self.provider_name} {self.code}{scope}"
+
+    def in_language(self, lang: str) -> Entry:
+        """The entry as a reader of `lang` sees it; itself when it has no text in `lang` (an
+        operator's own entries may be English only)."""
+        text = self.texts.get(lang)
+        if text is None:
+            return self
+        escalation = self.escalation
+        if escalation is not None and text.escalation_when:
+            escalation = replace(escalation, when=text.escalation_when, collect=text.collect)
+        return replace(
+            self,
+            title=text.title,
+            cause=text.cause,
+            fix=text.fix,
+            keywords=text.keywords,
+            escalation=escalation,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -167,6 +203,8 @@ class Catalog:
     _by_code: Mapping[str, tuple[Entry, ...]] = field(repr=False, default_factory=dict)
     message_ids: Mapping[str, MessageIdShape] = field(repr=False, default_factory=dict)
     networks: Mapping[str, Network] = field(repr=False, default_factory=dict)
+    # The keys of the entries the built-in files define: those must speak every language.
+    builtin: frozenset[tuple[str, str, str | None]] = field(repr=False, default=frozenset())
 
     def __iter__(self) -> Iterator[Entry]:
         return iter(self.entries)
@@ -438,8 +476,20 @@ def _apply_override(entry: Entry, raw: Mapping[str, Any], team: str | None) -> E
             "keywords": entry.keywords + tuple(raw.get("keywords", ())),
             "docs_url": raw.get("docs_url", entry.docs_url),
             "escalation": escalation,
+            "texts": {lang: _override_text(text, raw) for lang, text in entry.texts.items()},
         }
     )
+
+
+def _override_text(text: EntryText, raw: Mapping[str, Any]) -> EntryText:
+    """What an operator's override changes in a language's text: its extra steps are added
+    (in the operator's words), and a title or guidance it rewrites is shown as written."""
+    changed: dict[str, Any] = {"fix": text.fix + tuple(s.strip() for s in raw.get("extra_fix", ()))}
+    if "title" in raw:
+        changed["title"] = raw["title"].strip()
+    if "escalation" in raw:
+        changed["escalation_when"], changed["collect"] = None, ()
+    return replace(text, **changed)
 
 
 def _team_of(entry: Entry) -> str:
@@ -525,6 +575,8 @@ def load_catalog(
     message_ids: dict[str, MessageIdShape] = {}
     networks: dict[str, Network] = {}
     pending_overrides: list[tuple[str, int, Mapping[str, Any], str | None]] = []
+    pending_texts: list[tuple[str, int, str, str, Mapping[str, Any]]] = []
+    builtin_keys: set[tuple[str, str, str | None]] = set()
 
     for path in files:
         name = str(path)
@@ -578,11 +630,24 @@ def load_catalog(
                     continue
                 entries[entry.key] = entry
                 origin[entry.key] = name
+                if path.resolve() in builtin:
+                    builtin_keys.add(entry.key)
+        for i, raw in enumerate(doc.get("translations", ()), start=1):
+            pending_texts.append((name, i, doc["provider"], doc["language"], raw))
         for i, raw in enumerate(doc.get("overrides", ()), start=1):
             pending_overrides.append((name, i, raw, team))
         if "entries" not in doc and team:
             # An operator file's support team takes every escalation.
             pending_overrides.append((name, 0, {}, team))
+
+    for name, i, provider, lang, raw in pending_texts:
+        key = (provider, raw["code"], raw.get("scope"))
+        problem = _text_problem(entries.get(key), raw)
+        if problem:
+            where = f"translation {i} (code {raw['code']!r})"
+            problems.append(Problem(name, problem, where, "code" if key not in entries else "fix"))
+            continue
+        entries[key] = replace(entries[key], texts={**entries[key].texts, lang: _build_text(raw)})
 
     for name, i, raw, team in pending_overrides:
         if i == 0:
@@ -631,7 +696,51 @@ def load_catalog(
         _by_code=_index(ordered),
         message_ids=message_ids,
         networks=networks,
+        builtin=frozenset(builtin_keys),
     )
+
+
+def _text_problem(entry: Entry | None, raw: Mapping[str, Any]) -> str | None:
+    """Why a translation cannot stand for its entry: no such entry, or a different shape."""
+    if entry is None:
+        scope = f" in scope {raw['scope']!r}" if "scope" in raw else ""
+        return f"no entry {raw['code']!r}{scope} to translate; check the code and scope"
+    if len(raw["fix"]) != len(entry.fix):
+        return (
+            f"has {len(raw['fix'])} fix steps; the entry has {len(entry.fix)}: say each step once"
+        )
+    if ("escalation" in raw) != (entry.escalation is not None):
+        has = "has escalation guidance" if entry.escalation else "has no escalation guidance"
+        return f"the entry {has}; say it the same way (escalation: when, collect)"
+    return None
+
+
+def _build_text(raw: Mapping[str, Any]) -> EntryText:
+    escalation = raw.get("escalation") or {}
+    return EntryText(
+        title=raw["title"].strip(),
+        cause=raw["cause"].strip(),
+        fix=tuple(step.strip() for step in raw["fix"]),
+        keywords=tuple(raw["keywords"]),
+        escalation_when=escalation["when"].strip() if escalation else None,
+        collect=tuple(escalation.get("collect", ())),
+    )
+
+
+def untranslated(catalog: Catalog, lang: str) -> list[Problem]:
+    """Built-in entries without their text in `lang`: a problem for the shipped catalog, which
+    speaks every language; operators' own entries may stay English."""
+    return [
+        Problem(
+            entry.provider,
+            f"the built-in entry has no {lang!r} text; "
+            f"add it to catalog/{entry.provider}.{lang}.yaml",
+            f"code {entry.code!r}" + (f" in scope {entry.scope!r}" if entry.scope else ""),
+            "translations",
+        )
+        for entry in catalog
+        if entry.key in catalog.builtin and lang not in entry.texts
+    ]
 
 
 def lint(paths: Iterable[str | Path] | None) -> list[Problem]:
@@ -642,10 +751,10 @@ def lint(paths: Iterable[str | Path] | None) -> list[Problem]:
     files = catalog_files([builtin_dir(), *(operator_paths() if paths is None else paths)])
     problems = [problem for path in files for problem in comment_cuts(path)]
     try:
-        load_catalog(paths)
+        catalog = load_catalog(paths)
     except CatalogError as exc:
         return exc.problems + problems
-    return problems
+    return problems + [p for lang in LANGUAGES for p in untranslated(catalog, lang)]
 
 
 # An unquoted value with " #" and then a word in it: YAML ends the value there (the rest is a

@@ -201,8 +201,13 @@ class Lookup:
         # pointing back at (entry, weight): a title that says it counts twice.
         owners: dict[str, dict[int, int]] = {}
         for i, entry in enumerate(self.entries):
-            for n, phrase in enumerate((entry.title, *entry.aliases, *entry.keywords)):
-                weight = 2 if n == 0 else 1
+            # Its words in every language it speaks: a French query finds the entry whichever
+            # language the answer is then shown in.
+            spoken = [(text.title, *text.keywords) for text in entry.texts.values()]
+            phrases = (entry.title, *entry.aliases, *entry.keywords, *sum(spoken, ()))
+            titles = {entry.title, *(text.title for text in entry.texts.values())}
+            for phrase in phrases:
+                weight = 2 if phrase in titles else 1
                 slot = owners.setdefault(loose_words(phrase), {})
                 slot[i] = max(slot.get(i, 0), weight)
         self._phrases = list(owners)

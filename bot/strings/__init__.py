@@ -1,13 +1,19 @@
 """The string table: every sentence a person reads, keyed by message id, one file per language.
 
 The English table is bot/strings/en.yaml. A second language is one more file beside it with the
-same keys and the same {fields}; tests/core/test_strings.py holds both to that. Callers escape
-what a person typed before handing it in as a field: the table only fills in the blanks.
+same keys and the same {fields} (fr.yaml); tests/core/test_strings.py holds them to that. Callers
+escape what a person typed before handing it in as a field: the table only fills in the blanks.
+
+Which language: say(..., lang=) when the caller knows it, else the language `speaking(lang)`
+set for what runs inside it (a request, a CLI command), else English.
 """
 
 from __future__ import annotations
 
 import string
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -15,7 +21,25 @@ from typing import Any
 import yaml
 
 DEFAULT = "en"
-LANGUAGES = ("en",)
+LANGUAGES = ("en", "fr")
+_SPEAKING: ContextVar[str] = ContextVar("smserror_language", default=DEFAULT)
+
+
+def current() -> str:
+    """The language said in this context: what speaking() set, else English."""
+    return _SPEAKING.get()
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Say everything inside in `lang` (one of LANGUAGES)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no string table for {lang!r}; have {', '.join(LANGUAGES)}")
+    token = _SPEAKING.set(lang)
+    try:
+        yield
+    finally:
+        _SPEAKING.reset(token)
 
 
 class MissingString(KeyError):
@@ -23,7 +47,7 @@ class MissingString(KeyError):
 
 
 @cache
-def table(lang: str = DEFAULT) -> dict[str, Any]:
+def table(lang: str) -> dict[str, Any]:
     """The language's table, flattened to dotted keys ("card.what_happened")."""
     text = resources.files("bot.strings").joinpath(f"{lang}.yaml").read_text("utf-8")
     flat: dict[str, Any] = {}
@@ -43,9 +67,10 @@ def _is_plural(node: dict[str, Any]) -> bool:
     return set(node) <= {"one", "other"} and "other" in node
 
 
-def say(key: str, /, *, lang: str = DEFAULT, count: int | None = None, **fields: Any) -> str:
+def say(key: str, /, *, lang: str | None = None, count: int | None = None, **fields: Any) -> str:
     """The sentence for `key` with its {fields} filled in; `count` picks one/other forms and is
     itself a field."""
+    lang = lang or current()
     try:
         value = table(lang)[key]
     except KeyError:
@@ -69,20 +94,21 @@ def fields_of(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def span(hours: int, *, lang: str = DEFAULT) -> str:
+def span(hours: int, *, lang: str | None = None) -> str:
     """24 -> "24 hours", 168 -> "7 days": the unit the source documents use."""
     if hours % 24 == 0 and hours >= 72:
         return say("time.days", count=hours // 24, lang=lang)
     return say("time.hours", count=hours, lang=lang)
 
 
-def days(n: int, *, lang: str = DEFAULT) -> str:
+def days(n: int, *, lang: str | None = None) -> str:
     """ "day" for 1 (as in "the last day"), "7 days" otherwise."""
     return say("time.last_days", count=n, lang=lang)
 
 
-def ordinal(n: int, *, lang: str = DEFAULT) -> str:
+def ordinal(n: int, *, lang: str | None = None) -> str:
     """1 -> "first" … 10 -> "tenth", then "11th", "21st", "22nd", "23rd", "111th"."""
+    lang = lang or current()
     if n < 1:
         raise ValueError(f"ordinal of {n}: counts start at 1")
     words = table(lang)["ordinal.words"]

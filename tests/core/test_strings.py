@@ -171,3 +171,26 @@ def test_the_sentence_check_sees_a_sentence(tmp_path: Path) -> None:
         '"""Doc."""\nimport logging\nlogging.info("a log line")\nX = "Try again soon."\n'
     )
     assert _sentences(probe) == ["probe.py:4: 'Try again soon.'"]
+
+
+@pytest.mark.parametrize("lang", [lang for lang in strings.LANGUAGES if lang != "en"])
+def test_every_language_has_the_same_keys_and_fields(lang: str) -> None:
+    """A second language is one more file: the same keys, each with the same {fields}."""
+    other = strings.table(lang)
+    assert list(other) == list(TABLE)
+
+    def fields(value: object) -> set[str]:
+        forms = value.values() if isinstance(value, dict) else [value]
+        return set().union(*(fields_of(f) for f in forms if isinstance(f, str)))
+
+    assert {k: fields(v) for k, v in other.items()} == {k: fields(v) for k, v in TABLE.items()}
+    assert len(other["ordinal.words"]) == 10 and len(other["ordinal.suffixes"].split()) == 10
+
+
+def test_speaking_sets_the_language_for_what_runs_inside() -> None:
+    with strings.speaking("fr"):
+        assert say("card.what_happened") == "Ce qui s'est passé"
+        assert say("time.days", count=7) == "7 jours" and ordinal(11) == "11e"
+    assert say("card.what_happened") == "What happened"
+    with pytest.raises(ValueError, match="no string table"), strings.speaking("xx"):
+        pass
