@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_catalog_lint import GOOD_ENTRY, provider_file
 
 from bot.core import catalog as catalog_module
 from bot.core.catalog import CatalogError, builtin_dir, lint, load_catalog
@@ -73,24 +74,7 @@ def test_lint_refuses_a_built_in_entry_without_french(builtin_copy: Path) -> Non
 
 
 def test_an_operators_own_entries_may_stay_english(tmp_path: Path) -> None:
-    path = tmp_path / "acme.yaml"
-    path.write_text(
-        textwrap.dedent(
-            """
-            provider: acme
-            name: Acme SMS
-            entries:
-              - code: "7001"
-                title: Example gateway refused the message
-                category: delivery
-                cause: The example gateway refused the message for a reason it did not share.
-                fix:
-                  - Send it again later.
-                retry: retry_with_backoff
-                sources: [acme]
-            """
-        )
-    )
+    path = provider_file(tmp_path, GOOD_ENTRY)
     assert lint([path]) == []
     entry = load_catalog([path]).get("acme", "7001")
     assert entry.in_language("fr") is entry
