@@ -40,7 +40,7 @@ from bot.cards.parts import (
     plain,
     section,
 )
-from bot.cards.phrases import escalation_lines, headline
+from bot.cards.phrases import escalation_lines, headline, spoken
 from bot.cards.views import _input, _modal_title, _state, _view, shortcut_source
 from bot.core.catalog import Catalog, Entry, MessageIdShape, default_catalog
 from bot.core.escalation.form import (
@@ -54,7 +54,7 @@ from bot.core.escalation.phones import EXAMPLE as NUMBER_EXAMPLE
 from bot.core.escalation.phones import show
 from bot.core.escalation.recurrence import needed
 from bot.core.escape import escape
-from bot.strings import days, say
+from bot.strings import current, days, say
 
 if TYPE_CHECKING:  # records come from the store; the cards only read their fields
     from bot.core.records import EscalationRecord, Example
@@ -220,6 +220,7 @@ def escalation_modal(
     Every input is optional as far as Slack is concerned: our checks (bot.core.escalation.form)
     answer with messages that say what the provider needs, Slack's only say "required".
     """
+    entry = spoken(entry)
     shape = id_shape or default_catalog().message_id_shape(entry.provider)
     count = max(1, min(rows if rows is not None else needed(entry), MAX_ROWS))
     team = escape(_team(entry))
@@ -242,7 +243,8 @@ def escalation_modal(
         id_placeholder = say("escalation.form_id_placeholder", example=shape.example)
     else:
         id_placeholder = say("escalation.form_id_placeholder_unknown")
-    id_hint = shape.hint[:1].upper() + shape.hint[1:]  # under the first row only: once is enough
+    hint = shape.hint_in(current())
+    id_hint = hint[:1].upper() + hint[1:]  # under the first row only: once is enough
     for n in range(1, count + 1):
         blocks += [
             _input(
@@ -337,6 +339,7 @@ def _example_line(n: int, example: Example, *, masked: bool) -> str:
 
 def support_message(record: EscalationRecord, entry: Entry, *, mask_numbers: bool) -> Message:
     """The post in the support channel; Acknowledge and Resolve update it in place."""
+    entry = spoken(entry)
     origin = say(
         "escalation.requested_by",
         who=_user(record.requester),
@@ -371,7 +374,7 @@ def support_message(record: EscalationRecord, entry: Entry, *, mask_numbers: boo
         buttons.append(button(resolve, ACTION_ESCALATION_RESOLVE, str(record.id)))
     if buttons:
         blocks.append(actions(*buttons))
-    text = f"{record.short_id}: {headline(entry)} ({record.state})"
+    text = f"{record.short_id}: {headline(entry)} ({say(f'escalation.state_{record.state}')})"
     return Message(fallback(text), tuple(blocks))
 
 
@@ -472,7 +475,7 @@ def stats_message(
             "stats.line",
             n=n,
             label=escape(entry.label),
-            title=escape(entry.title),
+            title=escape(spoken(entry).title),
             count=count,
             change=_change(count, before.get(entry.key, 0)),
         )

@@ -18,6 +18,7 @@ from bot.cards.phrases import (
     headline,
     kind_and_retry,
     retry_advice,
+    spoken,
 )
 from bot.core.catalog import Entry
 from bot.core.escape import escape
@@ -106,7 +107,7 @@ def stack(
 
 def summary(entry: Entry) -> str:
     """ "Twilio 30007: Message filtered … — A carrier or the network stopped the message …" """
-    return f"{headline(entry)} — {first_sentence(entry.cause)}"
+    return f"{headline(entry)} — {first_sentence(spoken(entry).cause)}"
 
 
 def facts(entry: Entry) -> str:
@@ -150,7 +151,7 @@ def entry_blocks(
     primary.
     """
     top = [context(escape(note))] if note else []
-    return top + fresh(_card(entry, share, recurring, current()))
+    return top + fresh(_card(spoken(entry), share, recurring, current()))
 
 
 # A card depends on nothing but these arguments, so each is built once and handed out as copies
@@ -193,6 +194,7 @@ def _card(entry: Entry, share: bool, recurring: str | None, lang: str) -> Blocks
 def compact_blocks(entry: Entry, *, share: bool = False, recurring: str | None = None) -> Blocks:
     """One entry in a list: title, one-line cause, first fix step, then Details, Share (when
     asked) and Escalate (when the entry has guidance; primary with a `recurring` note)."""
+    entry = spoken(entry)
     text = f"*{escape(headline(entry))}*\n{escape(first_sentence(entry.cause))}\n" + say(
         "card.first_step", step=escape(entry.fix[0])
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.catalog import Entry, EscalationPolicy
 from bot.core.lookup import Answer
-from bot.strings import say, span
+from bot.strings import current, say, span
 
 
 def how_many(escalation: EscalationPolicy) -> str | None:
@@ -29,9 +29,15 @@ def escalation_lines(escalation: EscalationPolicy) -> list[str]:
     return lines
 
 
+def spoken(entry: Entry) -> Entry:
+    """The entry in the language being spoken (bot.strings.speaking): every card reads its
+    words through this, so a French reader gets the French title, cause and steps."""
+    return entry.in_language(current())
+
+
 def headline(entry: Entry) -> str:
     """ "Twilio 30007: Message filtered as spam by the carrier" """
-    return say("card.headline", label=entry.label, title=entry.title)
+    return say("card.headline", label=entry.label, title=spoken(entry).title)
 
 
 def first_sentence(text: str) -> str:

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import textwrap
 
-from bot.cards.phrases import escalation_lines, headline, kind_and_retry, no_answer, retry_advice
+from bot.cards.phrases import (
+    escalation_lines,
+    headline,
+    kind_and_retry,
+    no_answer,
+    retry_advice,
+    spoken,
+)
 from bot.core.catalog import Entry
 from bot.core.lookup import Answer
-from bot.strings import current, say
+from bot.strings import say
 
 WIDTH = 88
 
@@ -20,6 +27,7 @@ def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
 
 def entry_text(entry: Entry) -> str:
     """The full card: title, cause, numbered fix steps, retry advice, escalation, docs link."""
+    entry = spoken(entry)
     out = [headline(entry), f"  {kind_and_retry(entry)}"]
     if entry.aliases:
         out.append(_wrap(say("card.aliases", aliases=", ".join(entry.aliases))))
@@ -41,6 +49,6 @@ def no_answer_text(answer: Answer) -> str:
     out = [first, *(f"  {line}" for line in lines)]
     if answer.suggestions:
         out.append(say("text.did_you_mean"))
-        out += [f"  - {headline(e.in_language(current()))}" for e in answer.suggestions]
+        out += [f"  - {headline(e)}" for e in answer.suggestions]
     out.append(say("text.query_hint"))
     return "\n".join(out)

@@ -37,7 +37,7 @@ from bot.cards.parts import (
     stack,
     usage_blocks,
 )
-from bot.cards.phrases import no_answer
+from bot.cards.phrases import no_answer, spoken
 from bot.core.catalog import Entry, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.escape import escape
@@ -309,7 +309,7 @@ def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
             "home.top_codes_line",
             n=n,
             label=escape(entry.label),
-            title=escape(entry.title),
+            title=escape(spoken(entry).title),
             times=say("home.times", count=count),
         )
         for n, (entry, count) in enumerate(top_codes, start=1)

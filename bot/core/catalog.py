@@ -21,6 +21,8 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.strings import say
+
 CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
 # The languages besides English every built-in entry is written in (catalog/<provider>.<lang>.yaml).
 LANGUAGES = ("fr",)
@@ -54,19 +56,23 @@ class MessageIdShape:
     sees it. `pattern` is matched against the whole id; `hint` says the shape in words."""
 
     pattern: str
-    hint: str
+    hint: str  # "" for ANY_MESSAGE_ID, which the string table says
     example: str  # one real-looking id, for placeholders; "" when there is no single shape
+    # The hint in other languages, from the provider's translations file (message_id_hint).
+    hints: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def matches(self, message_id: str) -> bool:
         return re.fullmatch(self.pattern, message_id) is not None
 
+    def hint_in(self, lang: str) -> str:
+        """The hint for a reader of `lang`: its own words, else the file's (English)."""
+        if not self.hint:
+            return say("form.any_message_id", lang=lang)
+        return self.hints.get(lang, self.hint)
+
 
 # Providers without a `message_id` block: ids come in too many shapes to check more than this.
-ANY_MESSAGE_ID = MessageIdShape(
-    pattern=r"\S{1,100}",
-    hint="the provider's message id, which is 1 to 100 characters with no spaces",
-    example="",
-)
+ANY_MESSAGE_ID = MessageIdShape(pattern=r"\S{1,100}", hint="", example="")
 
 
 @dataclass(frozen=True)
@@ -576,6 +582,7 @@ def load_catalog(
     networks: dict[str, Network] = {}
     pending_overrides: list[tuple[str, int, Mapping[str, Any], str | None]] = []
     pending_texts: list[tuple[str, int, str, str, Mapping[str, Any]]] = []
+    pending_hints: list[tuple[str, str, str]] = []
     builtin_keys: set[tuple[str, str, str | None]] = set()
 
     for path in files:
@@ -634,6 +641,8 @@ def load_catalog(
                     builtin_keys.add(entry.key)
         for i, raw in enumerate(doc.get("translations", ()), start=1):
             pending_texts.append((name, i, doc["provider"], doc["language"], raw))
+        if "message_id_hint" in doc:
+            pending_hints.append((doc["provider"], doc["language"], doc["message_id_hint"].strip()))
         for i, raw in enumerate(doc.get("overrides", ()), start=1):
             pending_overrides.append((name, i, raw, team))
         if "entries" not in doc and team:
@@ -648,6 +657,11 @@ def load_catalog(
             problems.append(Problem(name, problem, where, "code" if key not in entries else "fix"))
             continue
         entries[key] = replace(entries[key], texts={**entries[key].texts, lang: _build_text(raw)})
+
+    for provider, lang, hint in pending_hints:
+        if provider in message_ids:
+            shape = message_ids[provider]
+            message_ids[provider] = replace(shape, hints={**shape.hints, lang: hint})
 
     for name, i, raw, team in pending_overrides:
         if i == 0:

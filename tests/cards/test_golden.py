@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from test_escalation import RECURRING, SOURCE, record
+from test_escalation import SOURCE, record
 
 from bot.cards.blocks import (
     EscalationSource,
@@ -40,7 +40,9 @@ from bot.cards.blocks import (
 from bot.cards.message import Message
 from bot.core.catalog import load_catalog
 from bot.core.channels import ChannelSettings
+from bot.core.escalation.recurrence import note
 from bot.core.lookup import Lookup
+from bot.strings import speaking
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
@@ -106,10 +108,12 @@ CASES: dict[str, Callable[[], dict]] = {
     "explain_modal_nothing_found": lambda: explain_modal([], nothing_found=True),
     # -- escalations
     "entry_card_twilio_30007_recurring": lambda: message(
-        entry_card(entry("twilio", "30007"), recurring=RECURRING)
+        entry_card(entry("twilio", "30007"), recurring=recurring())
     ),
     "matches_reply_recurring": lambda: message(
-        matches_reply([entry(*k) for k in THREE], recurring={("twilio", "30007", None): RECURRING})
+        matches_reply(
+            [entry(*k) for k in THREE], recurring={("twilio", "30007", None): recurring()}
+        )
     ),
     "home_view_top_codes": lambda: home_view(
         channels=[("C0123456789", SETTINGS)], providers=CATALOG.providers, top_codes=HOME_TOP
@@ -158,6 +162,11 @@ CASES: dict[str, Callable[[], dict]] = {
 }
 
 
+def recurring() -> str:
+    """The note for a third Twilio 30007 in 7 days, said in the language being spoken."""
+    return note(entry("twilio", "30007"), 3)
+
+
 def dump(obj: dict) -> str:
     return json.dumps(obj, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
@@ -174,6 +183,20 @@ def test_matches_golden_file(name):
 
 def test_no_stale_golden_files():
     assert sorted(p.stem for p in GOLDEN.glob("*.json")) == sorted(CASES)
+    assert sorted(p.stem for p in (GOLDEN / "fr").glob("*.json")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_matches_golden_file_in_french(name):
+    """Every card, modal and message family, as a French reader gets it (golden/fr/)."""
+    path = GOLDEN / "fr" / f"{name}.json"
+    with speaking("fr"):
+        actual = dump(CASES[name]())
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(actual, "utf-8")
+    assert path.exists(), f"{path} is missing; run UPDATE_GOLDEN=1 pytest {__file__}"
+    assert actual == path.read_text("utf-8"), f"{name} (fr) changed; see the module docstring"
 
 
 def test_escalation_goldens_ping_nobody_but_the_people_involved():

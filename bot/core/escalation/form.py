@@ -15,7 +15,7 @@ from bot.core.catalog import Entry, MessageIdShape
 from bot.core.escalation.phones import normalise
 from bot.core.escalation.recurrence import needed
 from bot.core.records import Example
-from bot.strings import say, span
+from bot.strings import current, say, span
 
 # Phones and laptops disagree about the time by a little; more than this is a wrong pick.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -97,7 +97,9 @@ def check_examples(
             row_errors[example_id_block(n)] = say("form.id_missing")
         elif not id_shape.matches(message_id):
             row_errors[example_id_block(n)] = say(
-                "form.id_not_the_providers", provider=entry.provider_name, hint=id_shape.hint
+                "form.id_not_the_providers",
+                provider=entry.provider_name,
+                hint=id_shape.hint_in(current()),
             )
         elif message_id.casefold() in seen:
             row_errors[example_id_block(n)] = say(
