@@ -58,6 +58,7 @@ def _built_at_run_time() -> set[str]:
             for plain in ("", "_plain")
         ),
         *(f"console.no_reply_{why.replace('-', '_')}" for why in NO_REPLY),
+        *(f"escalation.state_{state}" for state in ("open", "acknowledged", "resolved")),
         *(f"help.command_{name}" for name, _ in _COMMANDS),
         *(f"help.{way}" for way in _WAYS),
     }
