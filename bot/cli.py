@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 
 from bot.cards.text import entry_text, no_answer_text
 from bot.config import Config, ConfigError, load_config
@@ -112,7 +113,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
-    return run_console(load_config(), temp=args.temp)
+    config = load_config()
+    if args.lang:  # wins over SMSERROR_LANGUAGE, for this run
+        config = replace(config, language=args.lang)
+    return run_console(config, temp=args.temp)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -236,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("console", help="chat with the bot in the terminal, no Slack needed")
     p.add_argument("--temp", action="store_true", help="keep nothing: an in-memory database")
+    p.add_argument("--lang", choices=LANGUAGES, help="the language it speaks (SMSERROR_LANGUAGE)")
     p.set_defaults(func=cmd_console)
 
     db = sub.add_parser("db", help="the database: DATABASE_URL, else a SQLite file")

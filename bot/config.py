@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 from dotenv import dotenv_values
 from platformdirs import user_data_dir
 
+from bot.strings import DEFAULT, LANGUAGES
+
 DEFAULT_API_URL = "https://slack.com/api/"
 DEFAULT_PORT = 3000
 DEFAULT_REPLIES_PER_MINUTE = 6
@@ -73,6 +75,7 @@ class Config:
     support_channel: str | None = None  # where escalations go when a channel names none
     mask_numbers: bool = True  # recipient numbers in escalation posts: +1 415 ••• ••67
     phone_region: str = DEFAULT_PHONE_REGION  # how to read numbers typed without +country
+    language: str = DEFAULT  # what the bot speaks where no person's or channel's is known
     log_format: str = "text"  # "text" for people, "json" for log pipelines
     retry_seconds: int = DEFAULT_RETRY_SECONDS  # between tries of an undelivered escalation
     slack_timeout: int = DEFAULT_SLACK_TIMEOUT  # seconds Slack gets to answer one Web API call
@@ -180,6 +183,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         support_channel=_support_channel(get("SMSERROR_SUPPORT_CHANNEL")),
         mask_numbers=_switch(get("SMSERROR_MASK_NUMBERS"), "SMSERROR_MASK_NUMBERS", default=True),
         phone_region=_phone_region(get("SMSERROR_PHONE_REGION")),
+        language=_language(get("SMSERROR_LANGUAGE")),
         log_format=_log_format(get("LOG_FORMAT")),
         retry_seconds=_seconds(get("SMSERROR_RETRY_SECONDS"), "SMSERROR_RETRY_SECONDS", 60),
         slack_timeout=_seconds(get("SMSERROR_SLACK_TIMEOUT"), "SMSERROR_SLACK_TIMEOUT", 10),
@@ -290,6 +294,16 @@ def _phone_region(value: str | None) -> str:
             f"without +country), got {value[:40]!r}",
         )
     return region
+
+
+def _language(value: str | None) -> str:
+    if value is None:
+        return DEFAULT
+    if value.strip().lower() not in LANGUAGES:
+        raise ConfigError(
+            "SMSERROR_LANGUAGE", f"must be one of {', '.join(LANGUAGES)}, got {value[:40]!r}"
+        )
+    return value.strip().lower()
 
 
 def _log_format(value: str | None) -> str:

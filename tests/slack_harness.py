@@ -250,8 +250,10 @@ def settings_state(
     providers: Sequence[str] = (),
     answer_bots: bool = False,
     support_channel: str | None = None,
+    language: str | None = None,
 ) -> dict:
-    """view.state.values of a submitted settings modal, as Slack sends them."""
+    """view.state.values of a submitted settings modal, as Slack sends them (a modal opened
+    before the Language field existed sends none: `language` None leaves it out)."""
 
     def radio(on: bool) -> dict:
         value = "on" if on else "off"
@@ -277,7 +279,21 @@ def settings_state(
                 "selected_conversation": support_channel,
             }
         },
-    }
+    } | (
+        {
+            "language": {
+                "language": {
+                    "type": "radio_buttons",
+                    "selected_option": {
+                        "text": {"type": "plain_text", "text": language},
+                        "value": language,
+                    },
+                }
+            }
+        }
+        if language
+        else {}
+    )
 
 
 def wait_until(found: Callable[[], list[T]], count: int = 1, timeout: float = 10.0) -> list[T]:

@@ -39,6 +39,7 @@ SETTINGS_AUTO_REPLY = "auto_reply"  # radio_buttons: "on" | "off"
 SETTINGS_PROVIDERS = "providers"  # multi_static_select: provider slugs
 SETTINGS_ANSWER_BOTS = "answer_bots"  # radio_buttons: "on" | "off"
 SETTINGS_SUPPORT_CHANNEL = "support_channel"  # conversations_select: channel id or none
+SETTINGS_LANGUAGE = "language"  # radio_buttons: "default" | a language code (bot.strings)
 
 # The escalation modal's inputs are the form's own fields (bot.core.escalation.form), the same
 # way: block_id == action_id, so its errors land under the field they are about.

@@ -17,6 +17,7 @@ from bot.cards.ids import (
     CALLBACK_SETTINGS,
     SETTINGS_ANSWER_BOTS,
     SETTINGS_AUTO_REPLY,
+    SETTINGS_LANGUAGE,
     SETTINGS_PROVIDERS,
     SETTINGS_SUPPORT_CHANNEL,
     is_channel,
@@ -42,7 +43,7 @@ from bot.core.catalog import Entry, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.escape import escape
 from bot.core.lookup import Answer, UnknownCode
-from bot.strings import say
+from bot.strings import LANGUAGES, default, say
 
 
 def _view(kind: str, blocks: Blocks, **fields: Any) -> dict:
@@ -74,6 +75,19 @@ def _switch(
 ) -> kit.Element:
     options = [_option("on", *on_text), _option("off", *off_text)]
     return kit.radio_buttons(field, options, options[0 if on else 1])
+
+
+def _languages(chosen: str | None) -> kit.Element:
+    """The workspace's default first, then each language the string table speaks, each named
+    in its own words ("Français"), so a person finds theirs whatever they read now."""
+    options = [_option("default", say("settings.language_default", language=_name(default())))]
+    options += [_option(lang, _name(lang)) for lang in LANGUAGES]
+    picked = next((o for o in options if o["value"] == (chosen or "default")), options[0])
+    return kit.radio_buttons(SETTINGS_LANGUAGE, options, picked)
+
+
+def _name(lang: str) -> str:
+    return say(f"language.{lang}")  # each in its own words, in every table
 
 
 # -- channel settings ------------------------------------------------------------------------
@@ -147,6 +161,7 @@ def settings_modal(
             optional=True,
             hint=say("settings.support_channel_hint"),
         ),
+        _input(SETTINGS_LANGUAGE, say("settings.language"), _languages(settings.language)),
     ]
     return _view(
         "modal",
@@ -206,7 +221,22 @@ def read_settings_submission(
         providers=tuple(dict.fromkeys(s for s in slugs if isinstance(s, str) and s in known)),
         answer_bots=_switch_value(state_values, SETTINGS_ANSWER_BOTS),
         support_channel=support,
+        language=_language_value(state_values),
     )
+
+
+def _language_value(state_values: dict) -> str | None:
+    """The picked language; None for the default. A modal opened before this field existed
+    sends none, which keeps the default; anything else unknown is refused under the field."""
+    if SETTINGS_LANGUAGE not in state_values:
+        return None
+    chosen = _state(state_values, SETTINGS_LANGUAGE).get("selected_option")
+    value = chosen.get("value") if isinstance(chosen, dict) else None
+    if value == "default":
+        return None
+    if value not in LANGUAGES:
+        raise FieldError(SETTINGS_LANGUAGE, say("settings.language_pick"))
+    return value
 
 
 # -- the message shortcut --------------------------------------------------------------------
@@ -294,6 +324,8 @@ def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[
     )
     if settings.support_channel:
         line += say("home.channel_escalations", channel=escape(settings.support_channel))
+    if settings.language:
+        line += say("home.channel_language", language=_name(settings.language))
     return line
 
 

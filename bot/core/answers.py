@@ -27,7 +27,7 @@ from bot.core.escape import unescape
 from bot.core.lookup import best_entries, lookup
 from bot.core.ports import AnswerStore, Counters, NoCounters, Unit
 from bot.core.records import EntryKey, NewJob, TakenIn
-from bot.strings import say
+from bot.strings import say, speaking
 
 log = logging.getLogger(__name__)
 
@@ -162,10 +162,11 @@ class Answers:
             outcome = "bot-skipped"
         else:
             msg = Incoming(taken.channel, taken.ts, taken.text, taken.thread_ts, taken.edit_ts)
-            if taken.asked:
-                outcome = self.asked(msg, taken.text, settings)
-            else:
-                outcome = self.auto_reply(msg, settings)
+            with speaking(settings.spoken):  # the reply is the channel's: in its language
+                if taken.asked:
+                    outcome = self.asked(msg, taken.text, settings)
+                else:
+                    outcome = self.auto_reply(msg, settings)
         log.info("%s channel=%s ts=%s outcome=%s", taken.kind, taken.channel, taken.ts, outcome)
         return outcome
 

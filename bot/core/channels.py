@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.strings import default
+
 
 @dataclass(frozen=True)
 class ChannelSettings:
@@ -11,3 +13,9 @@ class ChannelSettings:
     providers: tuple[str, ...] = ()  # preferred providers: settle ambiguous and small codes
     answer_bots: bool = False  # also answer other bots and integrations (console alerts)
     support_channel: str | None = None  # where escalations from this channel go
+    language: str | None = None  # what the channel reads: replies, support posts; None: default
+
+    @property
+    def spoken(self) -> str:
+        """The language the channel is answered in: its own, else the workspace's."""
+        return self.language or default()

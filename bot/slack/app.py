@@ -25,6 +25,7 @@ from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
 from bot.slack.workers import Acks, Workers
 from bot.store import Store
+from bot.strings import use_by_default
 from bot.web.server import serve_http
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ def build_services(
     store: Store, config: Config, wake: Callable[[], None] | None = None
 ) -> Services:
     """What the listeners share, built once per process."""
+    use_by_default(config.language)
     catalog = default_catalog()
     counters = PrometheusCounters()
     escalations = Escalations(

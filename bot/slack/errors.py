@@ -18,7 +18,9 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.cards.ids import Forged
 from bot.cards.views import FieldError
-from bot.strings import say
+from bot.slack.payloads import person
+from bot.slack.services import KEY as SERVICES
+from bot.strings import default, say, speaking
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,11 @@ def reported(listener: Callable[..., None]) -> Callable[[Args], None]:
     wanted = list(inspect.signature(listener).parameters)
 
     def run(args: Args) -> None:
+        # What this person sees is in their language: ephemerals, modals, notes, errors.
+        with speaking(_language_of(args)):
+            _run(args)
+
+    def _run(args: Args) -> None:
         try:
             listener(**{name: getattr(args, name) for name in wanted})
         except Exception as error:
@@ -91,6 +98,13 @@ def handle_error(error: Exception, body: dict[str, Any], respond: Respond | None
             respond(text=note, response_type="ephemeral", replace_original=False)
         except (OSError, SlackClientError):
             log.warning("%s: could not tell the user about the failure", what, exc_info=True)
+
+
+def _language_of(args: Args) -> str:
+    shared = args.context.get(SERVICES)
+    if shared is None:  # an app built without the services middleware (never in serve)
+        return default()
+    return shared.locales.language_of(args.client, person(args.body))
 
 
 def field_errors(error: Exception, body: dict[str, Any]) -> dict[str, str]:

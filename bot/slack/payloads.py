@@ -22,6 +22,17 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def person(body: Any) -> str:
+    """Who a request is from, whatever its kind: a command's user_id, an interaction's user,
+    an event's user."""
+    body = _obj(body)
+    return (
+        _text(body.get("user_id"))
+        or _text(_obj(body.get("user")).get("id"))
+        or _text(_obj(body.get("event")).get("user"))
+    )
+
+
 @dataclass(frozen=True)
 class Click:
     """A block_actions payload: a button or a select, in a message, App Home or a modal."""

@@ -11,6 +11,7 @@ from bot.core.answers import Answers
 from bot.core.catalog import Catalog
 from bot.core.delivery import Deliveries
 from bot.core.escalation.service import Escalations
+from bot.slack.language import Locales
 from bot.slack.workers import Acks
 from bot.store import Store
 
@@ -26,6 +27,7 @@ class Services:
     deliveries: Deliveries
     wake: Callable[[], None] = lambda: None  # a job was written: workers, look now
     acks: Acks = field(default_factory=Acks)  # requests under way: workers, step aside
+    locales: Locales = field(default_factory=Locales)  # each person's language
 
     @property
     def providers(self) -> Mapping[str, str]:

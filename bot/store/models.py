@@ -110,6 +110,7 @@ class ChannelSettingsRow(Base):
     providers: Mapped[str] = mapped_column(String(512), default="")  # comma-separated slugs
     answer_bots: Mapped[bool] = mapped_column(Boolean, default=False)
     support_channel: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # None: the default
     updated_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 

@@ -27,6 +27,7 @@ _SETTINGS = select(
     ChannelSettingsRow.providers,
     ChannelSettingsRow.answer_bots,
     ChannelSettingsRow.support_channel,
+    ChannelSettingsRow.language,
 ).where(ChannelSettingsRow.channel_id == bindparam("channel_id"))
 
 
@@ -95,6 +96,7 @@ class Settings:
                 record.providers = ",".join(settings.providers)
                 record.answer_bots = settings.answer_bots
                 record.support_channel = settings.support_channel
+                record.language = settings.language
                 record.updated_by = user_id
         finally:
             # After the commit (or its failure): a read between the two keeps nothing.
@@ -111,18 +113,25 @@ class Settings:
             return [
                 (
                     r.channel_id,
-                    _settings(r.auto_reply, r.providers, r.answer_bots, r.support_channel),
+                    _settings(
+                        r.auto_reply, r.providers, r.answer_bots, r.support_channel, r.language
+                    ),
                 )
                 for r in records
             ]
 
 
 def _settings(
-    auto_reply: bool, providers: str, answer_bots: bool, support_channel: str | None
+    auto_reply: bool,
+    providers: str,
+    answer_bots: bool,
+    support_channel: str | None,
+    language: str | None,
 ) -> ChannelSettings:
     return ChannelSettings(
         auto_reply=auto_reply,
         providers=tuple(p for p in providers.split(",") if p),
         answer_bots=answer_bots,
         support_channel=support_channel,
+        language=language,
     )

@@ -22,12 +22,25 @@ import yaml
 
 DEFAULT = "en"
 LANGUAGES = ("en", "fr")
-_SPEAKING: ContextVar[str] = ContextVar("smserror_language", default=DEFAULT)
+_SPEAKING: ContextVar[str | None] = ContextVar("smserror_language", default=None)
+_default = DEFAULT  # the workspace's language (SMSERROR_LANGUAGE), set once at start-up
+
+
+def use_by_default(lang: str) -> None:
+    """The language said where nothing else is known (SMSERROR_LANGUAGE)."""
+    global _default
+    if lang not in LANGUAGES:
+        raise ValueError(f"no string table for {lang!r}; have {', '.join(LANGUAGES)}")
+    _default = lang
+
+
+def default() -> str:
+    return _default
 
 
 def current() -> str:
-    """The language said in this context: what speaking() set, else English."""
-    return _SPEAKING.get()
+    """The language said in this context: what speaking() set, else the default."""
+    return _SPEAKING.get() or _default
 
 
 @contextmanager
@@ -81,7 +94,17 @@ def say(key: str, /, *, lang: str | None = None, count: int | None = None, **fie
         value = value["one"] if _is_one(count, lang) else value["other"]
     if count is not None:
         fields["count"] = count
-    return value.format_map(fields) if fields or "{" in value else value
+    if not fields:
+        return value
+    # Counts as the reader writes them: 1,234 in English, 1 234 in French.
+    shown = {k: number(v, lang=lang) if type(v) is int else v for k, v in fields.items()}
+    return value.format_map(shown)
+
+
+def number(n: int, *, lang: str | None = None) -> str:
+    """An integer with the reader's thousands separator (a narrow no-break space in French)."""
+    grouped = f"{n:,}"
+    return grouped.replace(",", "\u202f") if (lang or current()) == "fr" else grouped
 
 
 def _is_one(count: int, lang: str) -> bool:

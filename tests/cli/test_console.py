@@ -100,7 +100,7 @@ def test_settings_filled_in_at_the_prompt_and_the_hint_says_why_nothing_came(
 ) -> None:
     # Auto-reply off (2), the rest left as it is; then a message with a code gets no reply,
     # and the console says it is the setting, not a missing code.
-    done = console("/smserror settings\n2\n\n\n\nseeing 30007 on every send\n", tmp_path)
+    done = console("/smserror settings\n2\n\n\n\n\nseeing 30007 on every send\n", tmp_path)
     out = done.stdout
     assert "(Channel settings sent and closed)" in out
     assert "(no reply: auto-reply is off in #console" in out

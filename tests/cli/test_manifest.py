@@ -26,6 +26,7 @@ EXPECTED_SCOPES = {
     "mpim:history",
     "channels:read",
     "groups:read",
+    "users:read",  # each person's language (users.info with include_locale)
 }
 EVENTS_WE_HANDLE = {
     "app_home_opened",

@@ -5,6 +5,7 @@ English. The facts stay the entry's own: only what a person reads is said again.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from test_catalog_lint import GOOD_ENTRY, provider_file
 
 from bot.core import catalog as catalog_module
 from bot.core.catalog import CatalogError, builtin_dir, lint, load_catalog
+from bot.core.detect import detect
 from bot.core.lookup import Lookup, best_entries
 
 CATALOG = load_catalog([])
@@ -156,3 +158,35 @@ def test_the_command_line_speaks_french() -> None:
     by_key = {(e["provider"], e["code"], e["scope"]): e for e in exported}
     for entry in CATALOG:
         assert by_key[entry.key]["title"] == entry.texts["fr"].title
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("erreur 30007 à chaque envoi depuis ce matin", "Twilio 30007"),
+        ("code d'erreur 33007 chez SMSFactory", "SMSFactory 33007"),
+        ("on a l'erreur 21610 sur nos envois", "Twilio 21610"),
+    ],
+)
+def test_french_wording_around_a_code_is_understood(text: str, label: str) -> None:
+    assert [m.entry.label for m in detect(text)] == [label]
+
+
+@pytest.mark.parametrize("text", ["Code postal 30007 Nîmes", "facture n° 30007 du 3 mars"])
+def test_french_numbers_that_are_not_codes_are_left_alone(text: str) -> None:
+    assert detect(text) == []
+
+
+def test_the_console_speaks_french(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
+    env = {k: v for k, v in env.items() if not k.startswith(("SLACK_", "SMSERROR_"))}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "console", "--temp", "--lang", "fr"],
+        input="erreur 30007 à chaque envoi\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert "le bot Slack dans votre terminal" in done.stdout
+    assert "Ce qui s'est passé" in done.stdout and "What happened" not in done.stdout

@@ -59,6 +59,7 @@ def _built_at_run_time() -> set[str]:
         ),
         *(f"console.no_reply_{why.replace('-', '_')}" for why in NO_REPLY),
         *(f"escalation.state_{state}" for state in ("open", "acknowledged", "resolved")),
+        *(f"language.{lang}" for lang in strings.LANGUAGES),
         *(f"help.command_{name}" for name, _ in _COMMANDS),
         *(f"help.{way}" for way in _WAYS),
     }
@@ -195,3 +196,10 @@ def test_speaking_sets_the_language_for_what_runs_inside() -> None:
     assert say("card.what_happened") == "What happened"
     with pytest.raises(ValueError, match="no string table"), strings.speaking("xx"):
         pass
+
+
+def test_counts_are_written_as_the_reader_writes_them() -> None:
+    assert say("home.times", count=1234) == "1,234 times"
+    with strings.speaking("fr"):
+        assert say("home.times", count=1234) == "1\u202f234 fois"
+    assert strings.number(999) == "999"

@@ -167,6 +167,7 @@ class SlackWebAPI:
         self.strict_channels = strict_channels
         self.channels: dict[str, Channel] = {}
         self.users: dict[str, JSON] = {}
+        self.locales: dict[str, str] = {}  # user id -> Slack locale, for include_locale
         self.messages: dict[str, list[JSON]] = {}  # what the bot posted, per channel
         self._cond = threading.Condition()
         self._calls: list[Call] = []
@@ -311,10 +312,20 @@ class SlackWebAPI:
                 ch.is_private = is_private
             return ch
 
-    def set_user(self, user_id: str, name: str, *, is_bot: bool = False, **profile: Any) -> JSON:
+    def set_user(
+        self,
+        user_id: str,
+        name: str,
+        *,
+        is_bot: bool = False,
+        locale: str | None = None,
+        **profile: Any,
+    ) -> JSON:
         user = _user_object(user_id, name, is_bot=is_bot, **profile)
         with self._cond:
             self.users[user_id] = user
+            if locale is not None:
+                self.locales[user_id] = locale
         return user
 
     def _queue(self, method: str, fault: _Fault, times: int) -> None:
@@ -595,8 +606,12 @@ class SlackWebAPI:
         _required(p, "user")
         with self._cond:
             user = self.users.get(str(p["user"]))
+            locale = self.locales.get(str(p["user"]), "en-US")
         if user is None:
             raise SlackApiFailure("user_not_found")
+        # Slack adds the locale only when asked (include_locale), as a string "fr-FR".
+        if str(p.get("include_locale", "")).lower() in ("1", "true"):
+            return {"user": {**user, "locale": locale}}
         return {"user": user}
 
     def _reactions_add(self, p: JSON) -> JSON:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Protocol
@@ -36,6 +37,7 @@ from bot.core.escalation import recurrence
 from bot.core.escalation.form import check_examples
 from bot.core.ports import Counters, EscalationStore, NoCounters
 from bot.core.records import EscalationRecord, JobRecord, NewEscalation, NewJob
+from bot.strings import default, speaking
 
 log = logging.getLogger(__name__)
 
@@ -172,7 +174,9 @@ class Escalations:
         if record is None:
             return AfterSent()
         delivered = replace(record, support_ts=ts)
-        receipt = self._note(delivered, "receipt", escalation_receipt(delivered, delivered=True))
+        with self._speaking_in(record.source_channel):
+            message = escalation_receipt(delivered, delivered=True)
+        receipt = self._note(delivered, "receipt", message)
         log.info("escalation %s delivered to %s", record.short_id, record.support_channel)
         return AfterSent(follow_ups=[receipt], delivered_escalation=record.id)
 
@@ -185,7 +189,9 @@ class Escalations:
             return AfterRefused()
         log.warning("escalation %s not delivered: %s", record.short_id, error)
         kept = replace(record, last_error=error)
-        note = self._note(kept, "kept", escalation_receipt(kept, delivered=False, problem=error))
+        with self._speaking_in(record.source_channel):
+            message = escalation_receipt(kept, delivered=False, problem=error)
+        note = self._note(kept, "kept", message)
         return AfterRefused(
             retry_at=self.clock() + self.retry_after,
             follow_ups=[note],  # keyed once per escalation: said once, not on every retry
@@ -196,7 +202,8 @@ class Escalations:
         entry = self.catalog.get(*record.key)
         if entry is None:
             raise Forged(f"{record.short_id} names an entry the catalog no longer has")
-        return support_message(record, entry, mask_numbers=self.mask_numbers)
+        with self._speaking_in(record.support_channel):  # the support channel's own language
+            return support_message(record, entry, mask_numbers=self.mask_numbers)
 
     # -- acknowledge and resolve -------------------------------------------------------------
 
@@ -221,7 +228,9 @@ class Escalations:
 
     def _moved_jobs(self, moved: EscalationRecord, to: str, user: str) -> list[NewJob]:
         """The support post shows the new state; the requester hears who moved it."""
-        jobs = [self._note(moved, to, escalation_update(moved, by=user))]
+        with self._speaking_in(moved.source_channel):
+            update = escalation_update(moved, by=user)
+        jobs = [self._note(moved, to, update)]
         if moved.support_ts:
             jobs.insert(
                 0,
@@ -247,6 +256,12 @@ class Escalations:
         return escalations_list(shown, self.catalog)
 
     # -- plumbing ----------------------------------------------------------------------------
+
+    def _speaking_in(self, channel: str) -> AbstractContextManager[None]:
+        """What a channel reads is in its language; a DM or a user id, in the default."""
+        if is_channel(channel):
+            return speaking(self.store.settings(channel).spoken)
+        return speaking(default())
 
     def _note(self, record: EscalationRecord, what: str, message: Message) -> NewJob:
         """A note for the requester: in the source thread, else in their DM with the bot.

@@ -25,7 +25,7 @@ from bot.slack.errors import StaleAction, reported
 from bot.slack.outbox import SlackOutbox
 from bot.slack.payloads import Click
 from bot.slack.services import services
-from bot.strings import say
+from bot.strings import say, speaking
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +41,21 @@ def register(app: App) -> None:
 
 
 def on_share(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: WebClient,
+    respond: Respond,
+    context: BoltContext,
 ) -> None:
     """Post the card for everyone, then take the private copy away."""
     ack()
     entry = entry_for(default_catalog(), action.get("value", ""))
     click = Click.read(body)
     channel = click.conversation("share")
-    card = entry_card(
-        entry, note=say("card.shared_by", who=click.user_name or say("escalation.someone"))
-    )
+    with speaking(services(context).store.settings(channel).spoken):  # the channel reads it
+        who = click.user_name or say("escalation.someone")
+        card = entry_card(entry, note=say("card.shared_by", who=who))
     thread = click.thread_kwargs()
     try:
         client.chat_postMessage(channel=channel, **thread, **card.kwargs())

@@ -20,6 +20,7 @@ from bot.core.escalation.service import visible_to
 from bot.core.stats import workspace_top
 from bot.slack.outbox import SlackOutbox
 from bot.slack.services import Services, services
+from bot.strings import speaking
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,7 @@ def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
     ]
     now = datetime.now(timezone.utc)
     top = workspace_top(shared.store, shared.catalog, now=now, visible=visible)
-    view = home_view(channels=channels, providers=shared.providers, top_codes=top)
+    with speaking(shared.locales.language_of(client, user_id)):
+        view = home_view(channels=channels, providers=shared.providers, top_codes=top)
     client.views_publish(user_id=user_id, view=view)
     return len(channels)
