@@ -296,6 +296,27 @@ def settings_state(
     )
 
 
+def save_settings(bot: HttpBot, channel: str, **settings: Any) -> bytes:
+    """Submit `channel`'s settings modal as Slack would (settings_state); returns the answer,
+    empty when the modal may close."""
+    body = payloads.view_submission(
+        "channel_settings", settings_state(**settings), private_metadata=channel
+    )
+    status, _, answer = bot.post(body)
+    assert status == 200
+    return answer
+
+
+def command(bot: HttpBot, text: str, **kwargs: str) -> dict:
+    """Run /smserror; returns the JSON reply Slack would show (an empty dict for none)."""
+    status, headers, body = bot.post(payloads.slash_command(text, **kwargs))
+    assert status == 200
+    if not body:
+        return {}
+    assert headers["content-type"].startswith("application/json")
+    return json.loads(body)
+
+
 def wait_until(found: Callable[[], list[T]], count: int = 1, timeout: float = 10.0) -> list[T]:
     """Poll `found()` until it returns at least `count` items; returns them."""
     deadline = time.monotonic() + timeout

@@ -191,9 +191,14 @@ def _state(state_values: dict, field: str) -> dict:
     return state if isinstance(state, dict) else {}
 
 
-def _switch_value(state_values: dict, field: str) -> bool:
+def _chosen(state_values: dict, field: str) -> str | None:
+    """The value of the option picked in a radio field; None when a forged payload has none."""
     chosen = _state(state_values, field).get("selected_option")
-    value = chosen.get("value") if isinstance(chosen, dict) else None
+    return chosen.get("value") if isinstance(chosen, dict) else None
+
+
+def _switch_value(state_values: dict, field: str) -> bool:
+    value = _chosen(state_values, field)
     if value not in ("on", "off"):
         raise FieldError(field, say("settings.choose_on_or_off"))
     return value == "on"
@@ -230,8 +235,7 @@ def _language_value(state_values: dict) -> str | None:
     sends none, which keeps the default; anything else unknown is refused under the field."""
     if SETTINGS_LANGUAGE not in state_values:
         return None
-    chosen = _state(state_values, SETTINGS_LANGUAGE).get("selected_option")
-    value = chosen.get("value") if isinstance(chosen, dict) else None
+    value = _chosen(state_values, SETTINGS_LANGUAGE)
     if value == "default":
         return None
     if value not in LANGUAGES:

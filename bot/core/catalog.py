@@ -21,11 +21,12 @@ from typing import Any
 import jsonschema
 import yaml
 
-from bot.strings import say
+from bot.strings import DEFAULT, LANGUAGES, say
 
 CATALOG_PATH_ENV = "SMSERROR_CATALOG_PATH"
-# The languages besides English every built-in entry is written in (catalog/<provider>.<lang>.yaml).
-LANGUAGES = ("fr",)
+# Every language the bot speaks besides the catalog's own (English) is one every built-in entry
+# is written in too (catalog/<provider>.<lang>.yaml): a new string table asks for its catalog.
+TRANSLATED = tuple(lang for lang in LANGUAGES if lang != DEFAULT)
 
 
 @dataclass(frozen=True)
@@ -651,10 +652,10 @@ def load_catalog(
 
     for name, i, provider, lang, raw in pending_texts:
         key = (provider, raw["code"], raw.get("scope"))
-        problem = _text_problem(entries.get(key), raw)
-        if problem:
+        if problem := _text_problem(entries.get(key), raw):
+            field_name, message = problem
             where = f"translation {i} (code {raw['code']!r})"
-            problems.append(Problem(name, problem, where, "code" if key not in entries else "fix"))
+            problems.append(Problem(name, message, where, field_name))
             continue
         entries[key] = replace(entries[key], texts={**entries[key].texts, lang: _build_text(raw)})
 
@@ -714,18 +715,18 @@ def load_catalog(
     )
 
 
-def _text_problem(entry: Entry | None, raw: Mapping[str, Any]) -> str | None:
-    """Why a translation cannot stand for its entry: no such entry, or a different shape."""
+def _text_problem(entry: Entry | None, raw: Mapping[str, Any]) -> tuple[str, str] | None:
+    """The field, and why, when a translation cannot stand for its entry: no such entry, or
+    a different shape."""
     if entry is None:
         scope = f" in scope {raw['scope']!r}" if "scope" in raw else ""
-        return f"no entry {raw['code']!r}{scope} to translate; check the code and scope"
+        return "code", f"no entry {raw['code']!r}{scope} to translate; check the code and scope"
     if len(raw["fix"]) != len(entry.fix):
-        return (
-            f"has {len(raw['fix'])} fix steps; the entry has {len(entry.fix)}: say each step once"
-        )
+        steps = f"has {len(raw['fix'])} fix steps; the entry has {len(entry.fix)}"
+        return "fix", f"{steps}: say each step once"
     if ("escalation" in raw) != (entry.escalation is not None):
         has = "has escalation guidance" if entry.escalation else "has no escalation guidance"
-        return f"the entry {has}; say it the same way (escalation: when, collect)"
+        return "escalation", f"the entry {has}; say it the same way (escalation: when, collect)"
     return None
 
 
@@ -768,7 +769,7 @@ def lint(paths: Iterable[str | Path] | None) -> list[Problem]:
         catalog = load_catalog(paths)
     except CatalogError as exc:
         return exc.problems + problems
-    return problems + [p for lang in LANGUAGES for p in untranslated(catalog, lang)]
+    return problems + [p for lang in TRANSLATED for p in untranslated(catalog, lang)]
 
 
 # An unquoted value with " #" and then a word in it: YAML ends the value there (the rest is a

@@ -5,19 +5,17 @@ English. The facts stay the entry's own: only what a person reads is said again.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
 import yaml
-from test_catalog_lint import GOOD_ENTRY, provider_file
+from slack_harness import console
+from test_catalog_lint import GOOD_ENTRY, provider_file, run_cli
 
 from bot.core import catalog as catalog_module
-from bot.core.catalog import CatalogError, builtin_dir, lint, load_catalog
+from bot.core.catalog import TRANSLATED, CatalogError, builtin_dir, lint, load_catalog
 from bot.core.detect import detect
 from bot.core.lookup import Lookup, best_entries
 
@@ -103,7 +101,35 @@ def test_a_translation_must_say_every_step_once(tmp_path: Path) -> None:
         load_catalog([path])
     [problem] = caught.value.problems
     assert problem.file == str(path) and "translation 1 (code '21610')" in str(problem)
-    assert "fix steps" in problem.message
+    assert "fix steps" in problem.message and problem.field == "fix"
+
+
+def test_a_translation_says_escalation_guidance_only_where_the_entry_has_it(
+    tmp_path: Path,
+) -> None:
+    entry = CATALOG.get("twilio", "21610")
+    assert entry.escalation is None
+    steps = "".join(f"\n            - Étape {n}." for n in range(1, len(entry.fix) + 1))
+    path = _translation_file(
+        tmp_path,
+        f"""
+        - code: "21610"
+          title: Destinataire désinscrit
+          cause: Le destinataire a répondu STOP à ce numéro.
+          fix:{steps}
+          keywords: [désinscrit]
+          escalation: {{when: Jamais., collect: [SID du message]}}
+        """,
+    )
+    with pytest.raises(CatalogError) as caught:
+        load_catalog([path])
+    [problem] = caught.value.problems
+    assert problem.field == "escalation" and "has no escalation guidance" in problem.message
+
+
+def test_the_schema_names_every_language_the_catalog_is_written_in() -> None:
+    schema = json.loads((Path(catalog_module.__file__).parent / "catalog_schema.json").read_text())
+    assert schema["properties"]["language"]["enum"] == list(TRANSLATED) == ["fr"]
 
 
 def test_a_translation_names_an_entry_that_exists(tmp_path: Path) -> None:
@@ -143,18 +169,12 @@ def test_french_words_find_the_entry() -> None:
         assert code in [e.code for e in best_entries(lookup.search(query))[:3]], query
 
 
-def _smserror(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args], capture_output=True, text=True, timeout=120
-    )
-
-
 def test_the_command_line_speaks_french() -> None:
-    card = _smserror("lookup", "--lang", "fr", "30007", "--limit", "1")
+    card = run_cli("lookup", "--lang", "fr", "30007", "--limit", "1")
     assert card.returncode == 0
     assert "Message filtré comme spam par l'opérateur" in card.stdout
     assert "Ce qui s'est passé" in card.stdout and "What happened" not in card.stdout
-    exported = json.loads(_smserror("catalog", "export", "--json", "--lang", "fr").stdout)
+    exported = json.loads(run_cli("catalog", "export", "--json", "--lang", "fr").stdout)
     by_key = {(e["provider"], e["code"], e["scope"]): e for e in exported}
     for entry in CATALOG:
         assert by_key[entry.key]["title"] == entry.texts["fr"].title
@@ -178,15 +198,6 @@ def test_french_numbers_that_are_not_codes_are_left_alone(text: str) -> None:
 
 
 def test_the_console_speaks_french(tmp_path: Path) -> None:
-    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path)}
-    env = {k: v for k, v in env.items() if not k.startswith(("SLACK_", "SMSERROR_"))}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "console", "--temp", "--lang", "fr"],
-        input="erreur 30007 à chaque envoi\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    done = console("erreur 30007 à chaque envoi\n", tmp_path, "console", "--temp", "--lang", "fr")
     assert "le bot Slack dans votre terminal" in done.stdout
     assert "Ce qui s'est passé" in done.stdout and "What happened" not in done.stdout

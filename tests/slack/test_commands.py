@@ -5,20 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from slack_harness import HttpBot, channel_id
+from slack_harness import channel_id, command
 from slack_standin import DM_CHANNEL_ID, payloads
 
 pytestmark = pytest.mark.slow
-
-
-def command(bot: HttpBot, text: str, **kwargs: str) -> dict:
-    """Run /smserror; returns the JSON reply Slack would show (an empty dict for none)."""
-    status, headers, body = bot.post(payloads.slash_command(text, **kwargs))
-    assert status == 200
-    if not body:
-        return {}
-    assert headers["content-type"].startswith("application/json")
-    return json.loads(body)
 
 
 def shown(reply: dict) -> str:

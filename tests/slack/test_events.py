@@ -10,7 +10,7 @@ from slack_harness import (
     blocks_text,
     channel_id,
     posts,
-    settings_state,
+    save_settings,
 )
 from slack_standin import BOT_ID, BOT_USER_ID, ids, payloads
 
@@ -23,13 +23,6 @@ def say(bot: HttpBot, text: str, channel: str, **kwargs: str) -> str:
     event = payloads.message_event(text, channel=channel, **kwargs)
     bot.event(event)
     return event["ts"]
-
-
-def set_settings(bot: HttpBot, channel: str, **settings: object) -> None:
-    body = payloads.view_submission(
-        "channel_settings", settings_state(**settings), private_metadata=channel
-    )
-    assert bot.post(body)[0] == 200
 
 
 def test_a_single_code_gets_its_full_card_in_the_message_thread(slack) -> None:
@@ -125,7 +118,7 @@ def test_a_mention_arrives_twice_and_is_answered_once(slack) -> None:
 def test_a_mention_is_answered_where_auto_reply_is_off(slack) -> None:
     api, bot = slack
     ch = channel_id()
-    set_settings(bot, ch, auto_reply=False)
+    save_settings(bot, ch, auto_reply=False)
     ts = say(bot, "seeing 30007 again", ch)
     assert bot.outcome(ts) == "auto-reply-off"
     mention = payloads.app_mention_event("what does 30007 mean?", channel=ch)
@@ -195,7 +188,7 @@ def test_other_bots_are_skipped_by_default(slack, legacy: bool) -> None:
 def test_other_bots_are_answered_where_answer_bots_is_on(slack) -> None:
     api, bot = slack
     ch = channel_id()
-    set_settings(bot, ch, answer_bots=True)
+    save_settings(bot, ch, answer_bots=True)
     alert = [{"fallback": "SMS alert", "title": "SMS alert", "text": "ErrorCode=30003 x 42"}]
     event = payloads.bot_message_event("SMS failures rising", channel=ch, attachments=alert)
     bot.event(event)
