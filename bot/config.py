@@ -7,9 +7,11 @@ it or putting it in an exception message never shows a token.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -82,6 +84,7 @@ class Config:
     # How long a delivery worker holds a job: past it, a worker presumed dead (killed mid-post)
     # lets another take the job, which looks for the post in Slack before making it again.
     job_lease_seconds: int = 120
+    webhooks: WebhookSettings = field(default_factory=lambda: WebhookSettings())
 
     @property
     def database(self) -> str:
@@ -97,6 +100,8 @@ class Config:
         """Every secret value, for the log filter that masks them should one slip through.
         Found by type, so a Secret field added later is masked without being listed here."""
         found = [getattr(self, f.name) for f in fields(self)]
+        found += [getattr(self.webhooks, f.name) for f in fields(self.webhooks)]
+        found += [s for value in found if isinstance(value, tuple) for s in value]
         return [s.reveal() for s in found if isinstance(s, Secret) and s.reveal()]
 
     def require_http(self) -> tuple[Secret, Secret]:
@@ -190,6 +195,7 @@ def load_config(environ: Mapping[str, str] | None = None) -> Config:
         job_lease_seconds=_seconds(
             get("SMSERROR_JOB_LEASE_SECONDS"), "SMSERROR_JOB_LEASE_SECONDS", 120
         ),
+        webhooks=_webhooks(get),
     )
 
 
@@ -258,12 +264,12 @@ def _replies(value: str | None) -> int:
     return int(value)
 
 
-def _support_channel(value: str | None) -> str | None:
+def _support_channel(value: str | None, variable: str = "SMSERROR_SUPPORT_CHANNEL") -> str | None:
     if value is None:
         return None
     if not re.fullmatch(r"[CG][A-Z0-9]{2,30}", value):
         raise ConfigError(
-            "SMSERROR_SUPPORT_CHANNEL",
+            variable,
             "must be a channel id such as C0123ABCD (in Slack: open the channel's details, the "
             f"id is at the bottom), got {value[:40]!r}",
         )
@@ -324,3 +330,142 @@ def _seconds(value: str | None, variable: str, default: int) -> int:
             f"got {value[:40]!r}",
         )
     return int(value)
+
+
+@dataclass(frozen=True)
+class WebhookSettings:
+    """Provider webhooks (bot.web.webhooks) and the alerts they make (bot.core.alerting)."""
+
+    public_url: str | None = None  # the https origin providers call; Twilio signs its URLs
+    twilio_tokens: tuple[Secret, ...] = ()  # one auth token per Twilio account
+    telnyx_public_key: str | None = None  # base64 ed25519 key from the Telnyx portal
+    bandwidth_credentials: Secret | None = None  # "user:password" given to Bandwidth
+    recipient_key: Secret | None = None  # keys the recipients' hashes
+    alert_channel: str | None = None  # where failures no route claims are alerted
+    retention_days: int = 30
+    window_minutes: int = 15
+    quiet_minutes: int = 60
+    alert_count: int = 100
+    per_entry: tuple[tuple[str, int], ...] = ()  # ("twilio:30007", 300)
+    sweep_seconds: float = 5.0  # between alert sweeps: how far behind an alert's count can be
+
+    @property
+    def providers(self) -> tuple[str, ...]:
+        """The providers whose webhooks are switched on (their secret is set)."""
+        on = {
+            "twilio": bool(self.twilio_tokens),
+            "telnyx": bool(self.telnyx_public_key),
+            "bandwidth": self.bandwidth_credentials is not None,
+        }
+        return tuple(p for p, is_on in on.items() if is_on)
+
+    def hash_key(self) -> bytes:
+        """SMSERROR_RECIPIENT_KEY, else one derived from the providers' own secrets: stable
+        across restarts and instances, and unknown to anyone without them."""
+        if self.recipient_key:
+            return self.recipient_key.reveal().encode()
+        parts = [t.reveal() for t in self.twilio_tokens]
+        if self.bandwidth_credentials:
+            parts.append(self.bandwidth_credentials.reveal())
+        parts.append(self.telnyx_public_key or "")
+        return hashlib.sha256("\x1f".join(parts).encode()).digest()
+
+
+def _webhooks(get: Callable[[str], str | None]) -> WebhookSettings:
+    user, password = get("BANDWIDTH_WEBHOOK_USER"), get("BANDWIDTH_WEBHOOK_PASSWORD")
+    if bool(user) != bool(password):
+        raise ConfigError(
+            "BANDWIDTH_WEBHOOK_USER",
+            "and BANDWIDTH_WEBHOOK_PASSWORD are set together: the Basic credentials you give "
+            "Bandwidth for its callbacks",
+        )
+    key = get("TELNYX_PUBLIC_KEY")
+    if key is not None:
+        try:
+            if len(base64.b64decode(key, validate=True)) != 32:
+                raise ValueError
+        except ValueError:
+            raise ConfigError(
+                "TELNYX_PUBLIC_KEY",
+                "must be the base64 public key from the Telnyx portal (Keys & Credentials → "
+                "Public Key), 32 bytes",
+            ) from None
+    public = get("SMSERROR_PUBLIC_URL")
+    if public is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", public):
+        raise ConfigError(
+            "SMSERROR_PUBLIC_URL",
+            "must be the URL providers call, such as https://smserror.example.com, "
+            f"got {public[:60]!r}",
+        )
+    tokens = tuple(
+        Secret(t.strip()) for t in (get("TWILIO_AUTH_TOKEN") or "").split(",") if t.strip()
+    )
+    if tokens and public is None:
+        raise ConfigError(
+            "SMSERROR_PUBLIC_URL",
+            "is needed with TWILIO_AUTH_TOKEN: Twilio signs the public URL it calls",
+        )
+    recipient = get("SMSERROR_RECIPIENT_KEY")
+    return WebhookSettings(
+        public_url=public.rstrip("/") if public else None,
+        twilio_tokens=tokens,
+        telnyx_public_key=key,
+        bandwidth_credentials=Secret(f"{user}:{password}") if user and password else None,
+        recipient_key=Secret(recipient) if recipient else None,
+        alert_channel=_support_channel(get("SMSERROR_ALERT_CHANNEL"), "SMSERROR_ALERT_CHANNEL"),
+        retention_days=_whole(
+            get("SMSERROR_FAILURE_RETENTION_DAYS"), "SMSERROR_FAILURE_RETENTION_DAYS", 30, 3650
+        ),
+        window_minutes=_whole(
+            get("SMSERROR_ALERT_WINDOW_MINUTES"), "SMSERROR_ALERT_WINDOW_MINUTES", 15, 1440
+        ),
+        quiet_minutes=_whole(
+            get("SMSERROR_ALERT_QUIET_MINUTES"), "SMSERROR_ALERT_QUIET_MINUTES", 60, 10080
+        ),
+        alert_count=_whole(get("SMSERROR_ALERT_COUNT"), "SMSERROR_ALERT_COUNT", 100, 1_000_000),
+        per_entry=_per_entry(get("SMSERROR_ALERT_THRESHOLDS")),
+        sweep_seconds=_sweep(get("SMSERROR_ALERT_SWEEP_SECONDS")),
+    )
+
+
+def _sweep(value: str | None) -> float:
+    if value is None:
+        return 5.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0.1 <= seconds <= 300:
+        raise ConfigError(
+            "SMSERROR_ALERT_SWEEP_SECONDS",
+            f"must be a number of seconds from 0.1 to 300 (default 5), got {value[:40]!r}",
+        )
+    return seconds
+
+
+def _whole(value: str | None, variable: str, default: int, most: int) -> int:
+    if value is None:
+        return default
+    if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= most:
+        raise ConfigError(
+            variable,
+            f"must be a whole number from 1 to {most} (default {default}), got {value[:40]!r}",
+        )
+    return int(value)
+
+
+def _per_entry(value: str | None) -> tuple[tuple[str, int], ...]:
+    """ "twilio:30007=300, telnyx:40300=20" -> (("twilio:30007", 300), ("telnyx:40300", 20))"""
+    if value is None:
+        return ()
+    found = []
+    for part in value.split(","):
+        match = re.fullmatch(r"\s*([a-z0-9]+):([A-Za-z0-9_.-]{1,16})\s*=\s*(\d{1,7})\s*", part)
+        if not match or int(match[3]) < 1:
+            raise ConfigError(
+                "SMSERROR_ALERT_THRESHOLDS",
+                "must be provider:code=count pairs, such as twilio:30007=300,telnyx:40300=20, "
+                f"got {part.strip()[:40]!r}",
+            )
+        found.append((f"{match[1]}:{match[2]}", int(match[3])))
+    return tuple(found)

@@ -13,7 +13,6 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from bot.cards import kit, limits
@@ -39,6 +38,7 @@ from bot.cards.parts import (
     link,
     plain,
     section,
+    slack_date,
 )
 from bot.cards.phrases import escalation_lines, headline, spoken
 from bot.cards.views import _input, _modal_title, _state, _view, shortcut_source
@@ -50,8 +50,8 @@ from bot.core.escalation.form import (
     example_time_block,
     example_to_block,
 )
+from bot.core.escalation.phones import DOT, show
 from bot.core.escalation.phones import EXAMPLE as NUMBER_EXAMPLE
-from bot.core.escalation.phones import show
 from bot.core.escalation.recurrence import needed
 from bot.core.escape import escape
 from bot.strings import current, days, say
@@ -157,19 +157,14 @@ def _where(conversation: str) -> str:
     return f"<#{conversation}>" if is_conversation(conversation) else escape(conversation)
 
 
-def _date(when: datetime, token: str = "{date_short_pretty} {time}") -> str:
-    """A Slack date token: each reader sees their own time zone; the text after | is for
-    clients that cannot show it."""
-    utc = when.astimezone(timezone.utc)
-    return f"<!date^{int(utc.timestamp())}^{token}|{utc:%Y-%m-%d %H:%M} UTC>"
-
-
 def _code(text: str) -> str:
     """User text as inline code: escaped, and a backtick (which would end the code) replaced."""
     return "`" + escape(text).replace("`", "ʼ") + "`"
 
 
 def _number(recipient: str, *, masked: bool) -> str:
+    if DOT in recipient:  # masked by the provider webhook that reported it: as it is
+        return escape(recipient)
     try:
         return escape(show(recipient, masked=masked))
     except ValueError:  # not E.164 (older data): never show more than the last two characters
@@ -214,8 +209,10 @@ def escalation_modal(
     destination: str | None,
     rows: int | None = None,
     id_shape: MessageIdShape | None = None,
+    examples: Sequence[Example] = (),
 ) -> dict:
-    """The form the Escalate button opens: one row per example the provider asks for.
+    """The form the Escalate button opens: one row per example the provider asks for, filled
+    in with `examples` (from an alert: real failures, recipients masked) for the person to edit.
 
     Every input is optional as far as Slack is concerned: our checks (bot.core.escalation.form)
     answer with messages that say what the provider needs, Slack's only say "required".
@@ -246,12 +243,15 @@ def escalation_modal(
     hint = shape.hint_in(current())
     id_hint = hint[:1].upper() + hint[1:]  # under the first row only: once is enough
     for n in range(1, count + 1):
+        given = examples[n - 1] if n <= len(examples) else None
         blocks += [
             _input(
                 example_id_block(n),
                 say("escalation.form_id_label", n=n),
                 kit.plain_text_input(
-                    example_id_block(n), plain(id_placeholder, limits.PLACEHOLDER)
+                    example_id_block(n),
+                    plain(id_placeholder, limits.PLACEHOLDER),
+                    initial_value=given.message_id if given else None,
                 ),
                 optional=True,
                 hint=id_hint if n == 1 else None,
@@ -259,14 +259,19 @@ def escalation_modal(
             _input(
                 example_time_block(n),
                 say("escalation.form_time_label", n=n),
-                kit.datetime_picker(example_time_block(n)),
+                kit.datetime_picker(
+                    example_time_block(n),
+                    int(given.sent_at.timestamp()) if given else None,
+                ),
                 optional=True,
             ),
             _input(
                 example_to_block(n),
                 say("escalation.form_to_label", n=n),
                 kit.plain_text_input(
-                    example_to_block(n), plain(NUMBER_EXAMPLE, limits.PLACEHOLDER)
+                    example_to_block(n),
+                    plain(NUMBER_EXAMPLE, limits.PLACEHOLDER),
+                    initial_value=given.recipient if given else None,
                 ),
                 optional=True,
             ),
@@ -332,7 +337,7 @@ def _example_line(n: int, example: Example, *, masked: bool) -> str:
         "escalation.example_line",
         n=n,
         id=_code(example.message_id),
-        sent=_date(example.sent_at),
+        sent=slack_date(example.sent_at),
         to=_number(example.recipient, masked=masked),
     )
 
@@ -434,7 +439,7 @@ def escalations_list(records: Sequence[EscalationRecord], catalog: Catalog) -> M
                 id=record.short_id,
                 label=escape(label),
                 status=_status(record),
-                opened=_date(record.created_at, "{ago}"),
+                opened=slack_date(record.created_at, "{ago}"),
                 where=_where(record.source_channel),
                 who=_user(record.requester),
             )

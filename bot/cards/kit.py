@@ -117,6 +117,7 @@ def plain_text_input(
     *,
     multiline: bool | None = None,
     max_length: int | None = None,
+    initial_value: str | None = None,
 ) -> Element:
     return _given(
         type="plain_text_input",
@@ -124,11 +125,12 @@ def plain_text_input(
         placeholder=placeholder,
         multiline=multiline,
         max_length=max_length,
+        initial_value=initial_value,
     )
 
 
-def datetime_picker(action_id: str) -> Element:
-    return {"type": "datetimepicker", "action_id": action_id}
+def datetime_picker(action_id: str, initial_date_time: int | None = None) -> Element:
+    return _given(type="datetimepicker", action_id=action_id, initial_date_time=initial_date_time)
 
 
 def view(kind: str, blocks: Sequence[Block], **fields: Any) -> dict[str, Any]:

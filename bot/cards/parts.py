@@ -7,6 +7,7 @@ lands in mrkdwn; plain_text fields are never parsed by Slack, so they carry text
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
@@ -243,3 +244,10 @@ _COMMANDS = (
     ("help", "/smserror help"),
 )
 _WAYS = ("threads", "mentions", "dms", "shortcut")
+
+
+def slack_date(when: datetime, token: str = "{date_short_pretty} {time}") -> str:
+    """A Slack date token: each reader sees their own time zone; the text after | is for
+    clients that cannot show it."""
+    utc = when.astimezone(timezone.utc)
+    return f"<!date^{int(utc.timestamp())}^{token}|{utc:%Y-%m-%d %H:%M} UTC>"

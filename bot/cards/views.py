@@ -12,6 +12,7 @@ from typing import Any
 
 from bot.cards import kit, limits
 from bot.cards.ids import (
+    ACTION_ALERT_UNMUTE,
     ACTION_SETTINGS_PICK,
     CALLBACK_EXPLAIN_VIEW,
     CALLBACK_SETTINGS,
@@ -35,6 +36,7 @@ from bot.cards.parts import (
     header,
     plain,
     section,
+    slack_date,
     stack,
     usage_blocks,
 )
@@ -43,6 +45,7 @@ from bot.core.catalog import Entry, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.escape import escape
 from bot.core.lookup import Answer, UnknownCode
+from bot.core.records import Mute
 from bot.strings import LANGUAGES, default, say
 
 
@@ -359,14 +362,18 @@ def _switch_word(on: bool) -> str:
     return say("home.switch_on") if on else say("home.switch_off")
 
 
+MUTES_SHOWN = 20  # App Home keeps room for the channels below
+
+
 def home_view(
     *,
     channels: Sequence[tuple[str, ChannelSettings]],
     providers: Mapping[str, str],
     top_codes: Sequence[tuple[Entry, int]] = (),
+    mutes: Sequence[Mute] = (),
 ) -> dict:
     """The App Home tab: what smserror does, how to ask it, the workspace's top codes this
-    week, and the user's channel settings."""
+    week, the alerts muted in the user's channels, and the user's channel settings."""
     picker = kit.conversations_select(
         ACTION_SETTINGS_PICK, plain(say("settings.pick_a_channel"), limits.PLACEHOLDER)
     )
@@ -377,6 +384,7 @@ def home_view(
         divider(),
         *top_codes_blocks(top_codes),
         divider(),
+        *mutes_blocks(mutes, providers),
         header(say("settings.title")),
         section(say("home.settings_intro")),
         actions(picker),
@@ -396,3 +404,22 @@ def home_view(
         separate=False,
     )
     return _view("home", blocks)
+
+
+def mutes_blocks(mutes: Sequence[Mute], providers: Mapping[str, str]) -> Blocks:
+    """App Home's muted alerts, each with its Unmute button; nothing when none is muted."""
+    if not mutes:
+        return []
+    blocks: Blocks = [header(say("home.mutes_title"))]
+    for mute in mutes[:MUTES_SHOWN]:
+        line = say(
+            "home.mute_line",
+            label=escape(f"{providers.get(mute.provider, mute.provider)} {mute.code}"),
+            channel=mute.channel,
+            until=slack_date(mute.until),
+            who=mute.muted_by,
+        )
+        value = f"{mute.channel}:{mute.provider}:{mute.code}"
+        blocks.append(section(line, button(say("home.unmute"), ACTION_ALERT_UNMUTE, value)))
+    blocks.append(divider())
+    return blocks

@@ -18,7 +18,8 @@ def asks_for_help(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Command:
-    kind: str  # "help" | "settings" | "stats" | "escalations" | "lookup" | "bad"
+    # "help" | "settings" | "stats" | "escalations" | "watch" | "unwatch" | "lookup" | "bad"
+    kind: str
     query: str = ""
     days: int = DEFAULT_DAYS
     problem: str | None = None  # for "bad": what was wrong and how to ask instead
@@ -34,6 +35,8 @@ def parse(text: str) -> Command:
         return Command("settings")
     if first == "escalations" and len(words) == 1:
         return Command("escalations")
+    if first in ("watch", "unwatch") and len(words) <= 3:
+        return Command(first, query=" ".join(words[1:]))
     if first == "stats" and len(words) <= 2:
         return _stats(words[1] if len(words) == 2 else None)
     return Command("lookup", query=text.strip())

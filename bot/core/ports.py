@@ -16,7 +16,7 @@ from typing import Protocol
 
 from bot.core.catalog import Entry
 from bot.core.channels import ChannelSettings
-from bot.core.records import EntryKey, EscalationRecord, NewEscalation, NewJob
+from bot.core.records import EntryKey, EscalationRecord, NewEscalation, NewJob, StoredFailure
 
 JobsFor = Callable[[EscalationRecord], Sequence[NewJob]]
 
@@ -57,6 +57,8 @@ class EscalationStore(Protocol):
     """What bot.core.escalation.service needs kept."""
 
     def settings(self, channel_id: str) -> ChannelSettings: ...
+
+    def failure_of_message(self, provider: str, message_id: str) -> StoredFailure | None: ...
 
     def enqueue(self, jobs: Iterable[NewJob], *, due_at: datetime | None = None) -> int: ...
 

@@ -124,3 +124,78 @@ class TakenIn:
     @classmethod
     def from_json(cls, text: str) -> TakenIn:
         return cls(**json.loads(text))
+
+
+Source = tuple[str, str, str, str]  # where failures come from: (provider, account, sender, service)
+
+
+@dataclass(frozen=True)
+class FailureGroup:
+    """Failures of one code from one source over some period."""
+
+    provider: str
+    account: str
+    sender: str
+    service: str
+    code: str
+    failures: int
+    recipients: int  # distinct, by keyed hash
+    first_at: datetime
+    last_at: datetime
+
+    @property
+    def source(self) -> Source:
+        return (self.provider, self.account, self.sender, self.service)
+
+
+@dataclass(frozen=True)
+class StoredFailure:
+    """One failure a provider reported, as kept: the recipient only masked."""
+
+    provider: str
+    message_id: str
+    code: str
+    account: str
+    sender: str
+    service: str
+    recipient: str  # "+1 ••• ••12"
+    failed_at: datetime
+
+
+@dataclass(frozen=True)
+class AlertRecord:
+    """One code's alert in one channel (bot.store.models.AlertRow), as read."""
+
+    id: int
+    channel: str
+    provider: str
+    code: str
+    state: str  # "quiet" | "open"
+    generation: int  # how many messages it has had
+    opened_at: datetime | None
+    shown: int  # the failures its message counts
+    post_key: str | None
+    last_job_key: str | None
+
+
+@dataclass(frozen=True)
+class Route:
+    """A channel hearing a provider's failures: all of them (match ""), or one account,
+    sender or messaging service's."""
+
+    channel: str
+    provider: str
+    match: str = ""
+
+    def hears(self, source: Source) -> bool:
+        provider = source[0]
+        return provider == self.provider and (not self.match or self.match in source[1:])
+
+
+@dataclass(frozen=True)
+class Mute:
+    channel: str
+    provider: str
+    code: str
+    until: datetime
+    muted_by: str

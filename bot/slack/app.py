@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from sqlalchemy.engine import make_url
 
 from bot.config import Config
+from bot.core.alerting import Thresholds, Watch
 from bot.core.answers import Answers
 from bot.core.catalog import default_catalog
 from bot.core.delivery import Deliveries
@@ -23,10 +24,12 @@ from bot.slack.listeners import register_listeners
 from bot.slack.poster import SlackPoster
 from bot.slack.services import KEY, Services
 from bot.slack.socket import serve_socket
+from bot.slack.sweep import Sweep
 from bot.slack.workers import Acks, Workers
 from bot.store import Store
 from bot.strings import use_by_default
 from bot.web.server import serve_http
+from bot.web.webhooks import webhook_routes
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,20 @@ def build_services(
     )
     answers = Answers(store, replies_per_minute=config.replies_per_minute, counters=counters)
     acks = Acks(wake=wake or (lambda: None))
+    hooks = config.webhooks
+    store.recipient_secret = hooks.hash_key()
+    watch = Watch(
+        store,
+        catalog,
+        thresholds=Thresholds(
+            window=timedelta(minutes=hooks.window_minutes),
+            quiet=timedelta(minutes=hooks.quiet_minutes),
+            count=hooks.alert_count,
+            per_entry=dict(hooks.per_entry),
+        ),
+        default_channel=hooks.alert_channel,
+        language_of=lambda channel: store.settings(channel).spoken,
+    )
     return Services(
         store=store,
         answers=answers,
@@ -63,6 +80,7 @@ def build_services(
         ),
         wake=acks.wake,
         acks=acks,
+        watch=watch,
     )
 
 
@@ -108,6 +126,7 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
     store = Store.open(config.database, create_folder=config.database_url is None)
     log.info("database: %s", make_url(config.database).render_as_string(hide_password=True))
     workers: Workers | None = None
+    sweep: Sweep | None = None
     try:
         # Made first, so the listeners (which write jobs) and the workers (which post them)
         # share it: a release per job written wakes one worker.
@@ -130,6 +149,17 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
         # handed over in memory, with no transaction to take them (bot.store.jobs.HandOver).
         store.hold_jobs(shared.deliveries.lease)
         workers = Workers(shared.deliveries, poster, woken=woken, acks=shared.acks).start()
+        assert shared.watch is not None
+        sweep = Sweep(
+            store,
+            shared.watch,
+            retention=timedelta(days=config.webhooks.retention_days),
+            wake=shared.wake,
+            every=config.webhooks.sweep_seconds,
+        ).start()
+        webhooks = webhook_routes(store, config.webhooks)
+        if webhooks:
+            log.info("provider webhooks: %s", ", ".join(r.path for r in webhooks))
         if http:
             serve_http(
                 app,
@@ -138,12 +168,21 @@ def serve(config: Config, *, http: bool, host: str, port: int) -> None:
                 port=port,
                 log_level=config.log_level or "INFO",
                 acks=shared.acks,
+                webhooks=webhooks,
             )
         else:
             serve_socket(
-                app, app_token.reveal(), store=store, host=host, port=port, acks=shared.acks
+                app,
+                app_token.reveal(),
+                store=store,
+                host=host,
+                port=port,
+                acks=shared.acks,
+                webhooks=webhooks,
             )
     finally:
+        if sweep is not None:
+            sweep.stop()
         if workers is not None:
             workers.stop()
         store.close()

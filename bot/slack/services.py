@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from slack_bolt import BoltContext
 
+from bot.core.alerting import Watch
 from bot.core.answers import Answers
 from bot.core.catalog import Catalog
 from bot.core.delivery import Deliveries
@@ -28,6 +29,7 @@ class Services:
     wake: Callable[[], None] = lambda: None  # a job was written: workers, look now
     acks: Acks = field(default_factory=Acks)  # requests under way: workers, step aside
     locales: Locales = field(default_factory=Locales)  # each person's language
+    watch: Watch | None = None  # provider failures into alerts
 
     @property
     def providers(self) -> Mapping[str, str]:

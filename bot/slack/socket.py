@@ -18,6 +18,7 @@ from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_sdk.socket_mode.client import BaseSocketModeClient
 from slack_sdk.socket_mode.request import SocketModeRequest
 from starlette.applications import Starlette
+from starlette.routing import Route
 
 from bot.slack.client import count_api_errors
 from bot.slack.workers import Acks
@@ -37,8 +38,10 @@ def serve_socket(
     host: str = "0.0.0.0",
     port: int | None = None,
     acks: Acks | None = None,
+    webhooks: list[Route] | None = None,
 ) -> None:
-    """Run until SIGTERM or Ctrl-C; with a store and a port, also serve /healthz and /metrics."""
+    """Run until SIGTERM or Ctrl-C; with a store and a port, also serve /healthz, /metrics and
+    the provider webhooks."""
     count_api_errors(app)
     # The client notices a closed websocket when it next checks (ping_interval): every
     # second, so a connection Slack closes is replaced within about a second, not ten.
@@ -54,7 +57,9 @@ def serve_socket(
     log.info("connected to Slack over Socket Mode")
     probes = None
     if store is not None and port is not None:
-        probes = ProbeServer(store, host, port, connected=handler.client.is_connected)
+        probes = ProbeServer(
+            store, host, port, connected=handler.client.is_connected, webhooks=webhooks or []
+        )
     stop.wait()
     log.info("shutting down")
     if probes is not None:
@@ -77,10 +82,16 @@ class ProbeServer:
     """/healthz and /metrics on their own uvicorn, in a background thread."""
 
     def __init__(
-        self, store: Store, host: str, port: int, *, connected: Callable[[], bool]
+        self,
+        store: Store,
+        host: str,
+        port: int,
+        *,
+        connected: Callable[[], bool],
+        webhooks: list[Route] | None = None,
     ) -> None:
         config = uvicorn.Config(
-            Starlette(routes=probe_routes(store, connected=connected)),
+            Starlette(routes=[*probe_routes(store, connected=connected), *(webhooks or [])]),
             host=host,
             port=port,
             log_config=None,

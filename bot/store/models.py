@@ -1,4 +1,5 @@
-"""Tables: answered messages, thread memory, channel settings, escalations and sightings.
+"""Tables: answered messages, thread memory, channel settings, escalations, sightings, the
+outbox, and what provider webhooks reported (failures, delivered counts, alerts, routes, mutes).
 
 Kept migration-friendly (Alembic, bot/migrations): named constraints (a naming convention on
 the metadata), explicit table names, no database-specific types, and "" rather than NULL in
@@ -212,3 +213,103 @@ class OutboxJobRow(Base):
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class DeliveryFailureRow(Base):
+    """A failure a provider reported by webhook (bot.core.webhooks.report.Report), kept once
+    however often the provider retries it (the unique event key), and purged after
+    SMSERROR_FAILURE_RETENTION_DAYS. The recipient is kept masked, with a keyed hash to count
+    distinct recipients: never the number itself."""
+
+    __tablename__ = "delivery_failures"
+    __table_args__ = (
+        UniqueConstraint("provider", "event_key"),
+        Index("ix_delivery_failures_failed_at", "failed_at"),
+        Index("ix_delivery_failures_provider_message_id", "provider", "message_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    event_key: Mapped[str] = mapped_column(String(255))
+    message_id: Mapped[str] = mapped_column(String(128))
+    code: Mapped[str] = mapped_column(String(16))  # "" when the provider gave none
+    account: Mapped[str] = mapped_column(String(128), default="")
+    sender: Mapped[str] = mapped_column(String(128), default="")
+    service: Mapped[str] = mapped_column(String(128), default="")
+    recipient_masked: Mapped[str] = mapped_column(String(32), default="")
+    recipient_hash: Mapped[str] = mapped_column(String(32), default="")
+    failed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class DeliveryCountRow(Base):
+    """Messages reported delivered, per sender and minute: enough for a failure rate, without a
+    row per message."""
+
+    __tablename__ = "delivery_counts"
+    __table_args__ = (
+        UniqueConstraint("provider", "account", "sender", "service", "minute"),
+        Index("ix_delivery_counts_minute", "minute"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    provider: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(128), default="")
+    sender: Mapped[str] = mapped_column(String(128), default="")
+    service: Mapped[str] = mapped_column(String(128), default="")
+    minute: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AlertRouteRow(Base):
+    """A channel watching a provider: all of it (match ""), or one account, sender or
+    messaging service (match is that id)."""
+
+    __tablename__ = "alert_routes"
+    __table_args__ = (UniqueConstraint("channel_id", "provider", "match"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    provider: Mapped[str] = mapped_column(String(64))
+    match: Mapped[str] = mapped_column(String(128), default="")
+    created_by: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class AlertRow(Base):
+    """The alert of one code in one channel: one row for good, its `generation` counting the
+    messages it has had (a new one after each quiet period). Every change is a compare-and-set
+    on generation or shown, so of two instances deciding at once only one posts or updates."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("channel_id", "provider", "code"),
+        CheckConstraint("state IN ('quiet', 'open')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    provider: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16), default="quiet")
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    opened_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    shown: Mapped[int] = mapped_column(Integer, default=0)  # the failures its message counts
+    post_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    last_job_key: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
+
+
+class AlertMuteRow(Base):
+    """A code muted in a channel until a moment; listed and undone on App Home."""
+
+    __tablename__ = "alert_mutes"
+    __table_args__ = (UniqueConstraint("channel_id", "provider", "code"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    provider: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16))
+    until: Mapped[datetime] = mapped_column(UtcDateTime)
+    muted_by: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 import weakref
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,10 +23,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from bot.store.alerts import Alerts
 from bot.store.claims import Claims
 from bot.store.escalation import StoredEscalations
 from bot.store.jobs import HandOver, Jobs
 from bot.store.migrate import upgrade
+from bot.store.reports import Reports
 from bot.store.settings import RecentSettings, Settings
 from bot.store.sightings import Sightings
 from bot.store.unit import TransactionUnit
@@ -32,7 +36,7 @@ from bot.store.unit import TransactionUnit
 log = logging.getLogger(__name__)
 
 
-class Store(Claims, Settings, StoredEscalations, Sightings, Jobs):
+class Store(Claims, Settings, StoredEscalations, Sightings, Jobs, Reports, Alerts):
     def __init__(self, engine: Engine, *, migrate: bool = True) -> None:
         """migrate=False leaves the schema to `smserror db upgrade` (one instance, ahead of
         time); by default the store brings the database up to date itself."""
@@ -40,6 +44,11 @@ class Store(Claims, Settings, StoredEscalations, Sightings, Jobs):
         self._session = sessionmaker(engine, expire_on_commit=False)
         self._recent = RecentSettings()
         self.handover = HandOver()
+        # Keys the recipients' hashes (bot.core.webhooks.report.recipient_key); set from the
+        # configuration by whoever serves webhooks.
+        self.recipient_secret = b""
+        self._delivered = Counter()
+        self._delivered_lock = threading.Lock()
         if migrate:
             upgrade(engine)
 

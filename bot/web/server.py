@@ -102,15 +102,15 @@ def check_envelope(request: Request) -> str:
     return ctype
 
 
-async def read_capped(request: Request) -> bytes:
-    """The body, read as it arrives and abandoned as soon as it passes MAX_BODY (chunked or lying
+async def read_capped(request: Request, most: int = MAX_BODY) -> bytes:
+    """The body, read as it arrives and abandoned as soon as it passes `most` (chunked or lying
     about its length), so an oversized body is never held whole."""
     body = bytearray()
     try:
         async for chunk in request.stream():
             body += chunk
-            if len(body) > MAX_BODY:
-                raise RequestRefused(413, f"body over {MAX_BODY} bytes", unread=True)
+            if len(body) > most:
+                raise RequestRefused(413, f"body over {most} bytes", unread=True)
     except ClientDisconnect:
         raise RequestRefused(400, "the body ended early", unread=True) from None
     return bytes(body)
@@ -191,7 +191,9 @@ def kind_of(body: dict[str, Any]) -> str:
 # -- the server --------------------------------------------------------------------------------
 
 
-def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
+def asgi_app(
+    app: App, store: Store, acks: Acks | None = None, webhooks: list[Route] | None = None
+) -> ASGIApp:
     # Bolt 1.30 keeps the secret it verifies with only as App._signing_secret; checking with that
     # same value means this layer can never accept what Bolt would refuse, nor the reverse.
     secret = app._signing_secret.encode()
@@ -217,7 +219,7 @@ def asgi_app(app: App, store: Store, acks: Acks | None = None) -> ASGIApp:
             return RequestRefused(400, "could not handle this request").response()
         return to_starlette_response(response)
 
-    routes = [Route(EVENTS_PATH, events, methods=["POST"]), *probe_routes(store)]
+    routes = [Route(EVENTS_PATH, events, methods=["POST"]), *probe_routes(store), *(webhooks or [])]
     return observed(waited_on(Starlette(routes=routes), waiting))
 
 
@@ -322,12 +324,19 @@ def _header(scope: Scope, name: bytes) -> str:
 
 
 def serve_http(
-    app: App, store: Store, *, host: str, port: int, log_level: str, acks: Acks | None = None
+    app: App,
+    store: Store,
+    *,
+    host: str,
+    port: int,
+    log_level: str,
+    acks: Acks | None = None,
+    webhooks: list[Route] | None = None,
 ) -> None:
     count_api_errors(app)
     log.info("serving Slack requests at http://%s:%d%s", host, port, EVENTS_PATH)
     uvicorn.run(
-        asgi_app(app, store, acks),
+        asgi_app(app, store, acks, webhooks),
         host=host,
         port=port,
         log_config=None,  # keep our logging setup (one format, secrets masked)

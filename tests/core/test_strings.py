@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot import strings
+from bot.cards.alert import MUTES
 from bot.cards.escalation import _PROBLEMS
 from bot.cards.parts import _COMMANDS, _WAYS
 from bot.console import NO_REPLY
@@ -60,6 +61,7 @@ def _built_at_run_time() -> set[str]:
         *(f"console.no_reply_{why.replace('-', '_')}" for why in NO_REPLY),
         *(f"escalation.state_{state}" for state in ("open", "acknowledged", "resolved")),
         *(f"language.{lang}" for lang in strings.LANGUAGES),
+        *(f"alert.mute_{length}" for length in MUTES),
         *(f"help.command_{name}" for name, _ in _COMMANDS),
         *(f"help.{way}" for way in _WAYS),
     }

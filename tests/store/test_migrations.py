@@ -104,7 +104,7 @@ def test_head_names_the_newest_script_and_the_history_is_one_line() -> None:
         scripts = ScriptDirectory.from_config(alembic_config(conn))
     assert scripts.get_heads() == [HEAD]
     history = [s.revision for s in scripts.walk_revisions()]
-    assert history == [HEAD, "0004", "0003", "0002", "0001"]
+    assert history == [HEAD, "0005", "0004", "0003", "0002", "0001"]
 
 
 def test_a_fresh_database_is_migrated_to_exactly_what_the_models_say(engine: Engine) -> None:

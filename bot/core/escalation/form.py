@@ -7,7 +7,7 @@ Each says what to do, in a few words: it sits under a field.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -74,8 +74,12 @@ def check_examples(
     now: datetime,
     region: str,
     id_shape: MessageIdShape,
+    reported: Callable[[str], str | None] = lambda message_id: None,
 ) -> tuple[list[Example] | None, dict[str, str]]:
     """The clean examples and no errors, or None and the errors keyed by field.
+
+    `reported` gives the masked recipient a provider's webhook reported for a message id: a
+    form filled in from an alert keeps that masked number for that message (we never had more).
 
     A row left entirely empty is skipped; a row filled in part is an error on each empty field.
     The rows count from 1, as the fields do.
@@ -117,6 +121,8 @@ def check_examples(
         number = None
         if not recipient:
             row_errors[example_to_block(n)] = say("form.number_blank")
+        elif message_id and recipient == reported(message_id):
+            number = recipient
         else:
             try:
                 number = normalise(recipient, region)

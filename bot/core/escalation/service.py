@@ -14,7 +14,7 @@ it is tried again every `retry_after` until it is through.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -36,7 +36,7 @@ from bot.core.delivery import AfterRefused, AfterSent, job_for
 from bot.core.escalation import recurrence
 from bot.core.escalation.form import check_examples
 from bot.core.ports import Counters, EscalationStore, NoCounters
-from bot.core.records import EscalationRecord, JobRecord, NewEscalation, NewJob
+from bot.core.records import EscalationRecord, Example, JobRecord, NewEscalation, NewJob
 from bot.strings import default, speaking
 
 log = logging.getLogger(__name__)
@@ -93,14 +93,25 @@ class Escalations:
         own = self.store.settings(channel).support_channel if is_channel(channel) else None
         return own or self.default_support or channel
 
-    def form(self, entry: Entry, *, channel: str, thread_ts: str | None, out: Outbox) -> dict:
-        """The modal for one entry, pre-filled with where it came from and where it will go."""
+    def form(
+        self,
+        entry: Entry,
+        *,
+        channel: str,
+        thread_ts: str | None,
+        out: Outbox,
+        examples: Sequence[Example] = (),
+    ) -> dict:
+        """The modal for one entry, pre-filled with where it came from and where it will go
+        (and, from an alert, with the failures the provider reported)."""
         permalink = out.permalink(channel, thread_ts) if thread_ts else None
         try:
             source = EscalationSource(channel, thread_ts, permalink, entry_ref(entry))
         except ValueError:  # an odd permalink: the form works without the link
             source = EscalationSource(channel, thread_ts, None, entry_ref(entry))
-        return escalation_modal(entry, source, destination=self.destination(channel))
+        return escalation_modal(
+            entry, source, destination=self.destination(channel), examples=examples
+        )
 
     def entry(self, ref: str) -> Entry:
         """The entry a button or modal names; Forged when it is not one of ours."""
@@ -125,6 +136,7 @@ class Escalations:
             now=self.clock(),
             region=self.region,
             id_shape=self.catalog.message_id_shape(entry.provider),
+            reported=lambda message_id: self._reported(entry.provider, message_id),
         )
         if errors or examples is None:
             return Submitted(errors=errors)
@@ -146,6 +158,10 @@ class Escalations:
         )
         self.counters.escalation(record.state)
         return Submitted(record=record)
+
+    def _reported(self, provider: str, message_id: str) -> str | None:
+        failure = self.store.failure_of_message(provider, message_id)
+        return failure.recipient if failure else None
 
     # -- delivery (bot.core.delivery.Hooks) --------------------------------------------------------
 

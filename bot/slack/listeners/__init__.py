@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, commands, escalation, events, home, shortcuts, views
+from bot.slack.listeners import (
+    actions,
+    alerts,
+    commands,
+    escalation,
+    events,
+    home,
+    shortcuts,
+    views,
+)
 
 
 def register_listeners(app: App) -> None:
-    for surface in (commands, events, actions, views, shortcuts, home, escalation):
+    for surface in (commands, events, actions, views, shortcuts, home, escalation, alerts):
         surface.register(app)

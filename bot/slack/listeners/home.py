@@ -49,6 +49,7 @@ def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
     now = datetime.now(timezone.utc)
     top = workspace_top(shared.store, shared.catalog, now=now, visible=visible)
     with speaking(shared.locales.language_of(client, user_id)):
-        view = home_view(channels=channels, providers=shared.providers, top_codes=top)
+        mutes = [m for m in shared.store.mutes(now) if visible(m.channel)]
+        view = home_view(channels=channels, providers=shared.providers, top_codes=top, mutes=mutes)
     client.views_publish(user_id=user_id, view=view)
     return len(channels)
