@@ -14,7 +14,7 @@ from bot.cards.parts import actions, button, context, details_button, section
 from bot.cards.phrases import first_sentence, headline, spoken
 from bot.core.catalog import Entry
 from bot.core.escape import escape
-from bot.strings import number, say
+from bot.strings import current, number, say
 
 MUTES = ("24h", "7d")  # the Mute buttons, and how long each mutes for (bot.core.alerting)
 
@@ -46,7 +46,9 @@ def _senders(senders: tuple[str, ...]) -> str:
 
 
 def _percent(rate: float) -> str:
-    return f"{rate * 100:.1f}".removesuffix(".0") + "%"
+    """0.004 -> "0.4%" ("0,4 %" in French: its decimal comma and the space before %)."""
+    shown = f"{rate * 100:.1f}".removesuffix(".0")
+    return shown.replace(".", ",") + "\u202f%" if current() == "fr" else shown + "%"
 
 
 def alert_line(figures: AlertFigures) -> str:
@@ -60,10 +62,10 @@ def alert_line(figures: AlertFigures) -> str:
         recipients=say("alert.recipients", count=figures.recipients),
     )
     if sender := _senders(figures.senders):
-        line = f"{line}, {sender}"
+        line = say("alert.with_sender", counts=line, sender=sender)
     if figures.rate:
         rate = say("alert.rate", rate=_percent(figures.rate), baseline=_percent(figures.baseline))
-        line = f"{line}; {rate}"
+        line = say("alert.with_rate", counts=line, rate=rate)
     return line
 
 

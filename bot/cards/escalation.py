@@ -41,6 +41,7 @@ from bot.cards.parts import (
     slack_date,
 )
 from bot.cards.phrases import escalation_lines, headline, spoken
+from bot.cards.reported import Reported, reported_blocks
 from bot.cards.views import _input, _modal_title, _state, _view, shortcut_source
 from bot.core.catalog import Catalog, Entry, MessageIdShape, default_catalog
 from bot.core.escalation.form import (
@@ -468,9 +469,16 @@ def stats_message(
     period: int,
     current: Sequence[tuple[Entry, int]],
     before: Mapping[EntryKey, int],
+    *,
+    reported: Sequence[Reported] = (),
 ) -> Message:
-    """`/smserror stats [days]`: the channel's top codes, each against the period before."""
+    """`/smserror stats [days]`: the channel's top codes, each against the period before, then
+    what provider webhooks reported to it."""
     where = _where(channel)
+    if reported:
+        pasted = stats_message(channel, period, current, before)
+        extra = reported_blocks(reported, say("stats.reported_heading", days=days(period)))
+        return Message(pasted.text, (*pasted.blocks, *extra))
     if not current:
         text = say("stats.none", where=where, days=days(period))
         blocks = [section(text), context(say("stats.none_hint"))]

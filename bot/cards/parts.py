@@ -240,6 +240,7 @@ _COMMANDS = (
     ("words", "/smserror opted out"),
     ("stats", "/smserror stats [days]"),
     ("escalations", "/smserror escalations"),
+    ("watch", "/smserror watch [provider]"),
     ("settings", "/smserror settings"),
     ("help", "/smserror help"),
 )

@@ -41,6 +41,7 @@ from bot.cards.parts import (
     usage_blocks,
 )
 from bot.cards.phrases import no_answer, spoken
+from bot.cards.reported import Reported, reported_blocks
 from bot.core.catalog import Entry, default_catalog
 from bot.core.channels import ChannelSettings
 from bot.core.escape import escape
@@ -336,9 +337,15 @@ def channel_line(channel_id: str, settings: ChannelSettings, providers: Mapping[
     return line
 
 
-def top_codes_blocks(top_codes: Sequence[tuple[Entry, int]]) -> Blocks:
+def top_codes_blocks(
+    top_codes: Sequence[tuple[Entry, int]], reported: Sequence[Reported] = ()
+) -> Blocks:
     """App Home's "Top error codes this week": most seen first, across the channels the
-    person is in (bot.core.stats.workspace_top)."""
+    person is in (bot.core.stats.workspace_top); then the failures provider webhooks reported
+    to those channels, told apart."""
+    if reported:
+        heading = say("home.reported_heading")
+        return [*top_codes_blocks(top_codes), *reported_blocks(reported, heading)]
     blocks = [header(say("home.top_codes"))]
     if not top_codes:
         blocks.append(context(say("home.top_codes_none")))
@@ -370,6 +377,7 @@ def home_view(
     channels: Sequence[tuple[str, ChannelSettings]],
     providers: Mapping[str, str],
     top_codes: Sequence[tuple[Entry, int]] = (),
+    reported: Sequence[Reported] = (),
     mutes: Sequence[Mute] = (),
 ) -> dict:
     """The App Home tab: what smserror does, how to ask it, the workspace's top codes this
@@ -382,7 +390,7 @@ def home_view(
         section(say("help.about")),
         *usage_blocks(),
         divider(),
-        *top_codes_blocks(top_codes),
+        *top_codes_blocks(top_codes, reported),
         divider(),
         *mutes_blocks(mutes, providers),
         header(say("settings.title")),

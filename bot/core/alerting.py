@@ -266,3 +266,18 @@ class Watch:
         return self.store.recent_failures(
             alert.provider, alert.code, sorted(tally.sources), since=since, limit=want
         )
+
+    def reported(
+        self, heard: Callable[[str], bool], since: datetime, until: datetime, *, limit: int
+    ) -> list[tuple[str, str, int]]:
+        """(provider, code, failures) the webhooks reported to the channels `heard` lets
+        through, most first: what stats and App Home show beside the codes people pasted."""
+        found = tallies(
+            self.store.failure_groups(since, until), self.store.routes(), self.default_channel
+        )
+        counts: dict[tuple[str, str], int] = {}
+        for (channel, provider, code), tally in found.items():
+            if heard(channel):
+                counts[(provider, code)] = counts.get((provider, code), 0) + tally.failures
+        top = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [(provider, code, n) for (provider, code), n in top]

@@ -16,11 +16,14 @@ import json
 import os
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from test_escalation import SOURCE, record
 
+from bot.cards.alert import AlertFigures, alert_message
 from bot.cards.blocks import (
     EscalationSource,
     entry_card,
@@ -45,6 +48,18 @@ from bot.core.lookup import Lookup
 from bot.strings import speaking
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+ALERT = AlertFigures(
+    alert_id=7,
+    provider="twilio",
+    code="30007",
+    failures=42,
+    recipients=38,
+    first_at=datetime(2026, 12, 1, 14, 0, tzinfo=timezone.utc),
+    last_at=datetime(2026, 12, 1, 14, 14, 20, tzinfo=timezone.utc),
+    senders=("+14155550112",),
+    rate=0.07,
+    baseline=0.004,
+)
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 CATALOG = load_catalog([])
 LOOKUP = Lookup(CATALOG)
@@ -146,6 +161,16 @@ CASES: dict[str, Callable[[], dict]] = {
         escalations_list([record(), record(id=43, **ACKED), record(id=44, **RESOLVED)], CATALOG)
     ),
     "escalations_list_empty": lambda: message(escalations_list([], CATALOG)),
+    "alert_twilio_30007": lambda: message(
+        alert_message(ALERT, entry("twilio", "30007"), provider_name="Twilio")
+    ),
+    "alert_unknown_code": lambda: message(
+        alert_message(
+            replace(ALERT, code="39999", senders=("+14155550100", "+14155550101"), rate=0.0),
+            None,
+            provider_name="Twilio",
+        )
+    ),
     "stats_message": lambda: message(
         stats_message(
             "C0123456789",

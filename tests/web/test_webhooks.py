@@ -45,6 +45,7 @@ def watched(
         "SMSERROR_ALERT_CHANNEL": ALERTS,
         "SMSERROR_ALERT_COUNT": "5",
         "SMSERROR_ALERT_SWEEP_SECONDS": "0.2",
+        "SMSERROR_SLACK_TIMEOUT": "2",  # a post that got no answer is looked for after 5 s
     }
     with running_http_bot(tmp, **env) as (api, bot):
         api.set_channel(ALERTS, name="sms-alerts", members=[USER_ID], is_member=True)
@@ -234,6 +235,7 @@ def test_mute_stops_updates_and_unmute_brings_them_back(watched) -> None:
         if b.get("accessory", {}).get("action_id") == "alert_unmute"
     ]
     assert unmute == [f"{ALERTS}:twilio:30007"]
+    assert "Failures reported by provider webhooks this week" in json.dumps(published)
     body = payloads.block_actions("alert_unmute", unmute[0], channel="", user=USER_ID)
     assert bot.post(body)[0] == 200
     assert post_twilio(bot.base, status_callback(message_sid(701))) == 204
@@ -271,3 +273,27 @@ def test_watch_routes_a_sender_to_its_channel(watched) -> None:
         "no longer hears"
         in command(bot, "unwatch twilio +14155550199", channel_id=ELSEWHERE)["text"]
     )
+
+
+# -- stats and App Home ---------------------------------------------------------------------------
+
+
+def test_stats_tell_reported_failures_apart_from_pasted_codes(watched) -> None:
+    api, bot, _ = watched
+    wait_until(lambda: _alerts(api, "30007"))
+    reply = command(bot, "stats", channel_id=ALERTS)
+    text = json.dumps(reply, ensure_ascii=False)
+    assert "Failures reported by provider webhooks, last 7 days" in text
+    assert "*Twilio 30007*" in text and "failures" in text
+    # Nothing was pasted here: the pasted codes still say so, on their own.
+    assert "No error codes seen in" in text
+
+
+def test_an_alert_slack_took_without_answering_is_posted_once(watched) -> None:
+    api, bot, _ = watched
+    api.hang_up("chat.postMessage")  # Slack posts it, the answer never comes back
+    for n in range(5):
+        assert post_twilio(bot.base, status_callback(message_sid(900 + n), code="30008")) == 204
+    wait_until(lambda: api.calls("conversations.history"), timeout=20)  # looked for, found
+    time.sleep(1.0)
+    assert len([p for p in posts(api, ALERTS) if "30008" in p["text"]]) == 1

@@ -55,7 +55,9 @@ def on_command(ack: Ack, command: dict[str, Any], client: WebClient, context: Bo
         else:
             shared = services(context)
             now = datetime.now(timezone.utc)
-            reply = channel_stats(shared.store, shared.catalog, channel, asked.days, now=now)
+            reply = channel_stats(
+                shared.store, shared.catalog, channel, asked.days, now=now, watch=shared.watch
+            )
             ack(response_type="ephemeral", **reply.kwargs())
             outcome = f"stats days={asked.days}"
     elif asked.kind in ("watch", "unwatch"):

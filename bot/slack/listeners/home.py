@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 
 from bot.cards.blocks import home_view
 from bot.core.escalation.service import visible_to
-from bot.core.stats import workspace_top
+from bot.core.stats import reported_top, workspace_top
 from bot.slack.outbox import SlackOutbox
 from bot.slack.services import Services, services
 from bot.strings import speaking
@@ -50,6 +50,17 @@ def publish_home(client: WebClient, user_id: str, shared: Services) -> int:
     top = workspace_top(shared.store, shared.catalog, now=now, visible=visible)
     with speaking(shared.locales.language_of(client, user_id)):
         mutes = [m for m in shared.store.mutes(now) if visible(m.channel)]
-        view = home_view(channels=channels, providers=shared.providers, top_codes=top, mutes=mutes)
+        reported = (
+            reported_top(shared.catalog, shared.watch, now=now, visible=visible)
+            if shared.watch
+            else []
+        )
+        view = home_view(
+            channels=channels,
+            providers=shared.providers,
+            top_codes=top,
+            reported=reported,
+            mutes=mutes,
+        )
     client.views_publish(user_id=user_id, view=view)
     return len(channels)
