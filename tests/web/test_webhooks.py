@@ -195,6 +195,24 @@ def test_escalate_from_an_alert_fills_in_the_real_failures(watched) -> None:
     ]
     assert message_sid(608) in filled  # the newest failure first
     assert any("••" in value for value in filled)  # recipients, masked
+    # Submitted as filled in: the masked numbers are taken for the messages they belong to.
+    state = {}
+    for block in view["blocks"]:
+        if block["type"] != "input":
+            continue
+        element = block["element"]
+        if "initial_date_time" in element:
+            value = {"type": "datetimepicker", "selected_date_time": element["initial_date_time"]}
+        else:
+            value = element.get("initial_value", "")
+        state[block["block_id"]] = {element["action_id"]: value}
+    submit = payloads.view_submission(
+        "escalation", state, private_metadata=view["private_metadata"], user=USER_ID
+    )
+    status, _, answer = bot.post(submit)
+    assert status == 200 and not answer, answer  # stored: the modal may close
+    support = wait_until(lambda: [p for p in posts(api, ALERTS) if "ESC-" in p.get("text", "")])
+    assert message_sid(608) in blocks_text(support[0])
 
 
 def test_only_members_of_the_alert_channel_may_mute_it(watched) -> None:
