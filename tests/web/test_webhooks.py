@@ -217,26 +217,14 @@ def test_escalate_from_an_alert_fills_in_the_real_failures(watched) -> None:
 
 def test_only_members_of_the_alert_channel_may_mute_it(watched) -> None:
     api, bot, _ = watched
-    alert = wait_until(lambda: _alerts(api, "30007"))[0]
-    value = _button(alert, "alert_mute:24h")
-    hook = api.response_url("actions")
-    body = payloads.block_actions(
-        "alert_mute:24h", value, channel=ALERTS, user=OTHER_USER_ID, response_url=hook
-    )
-    assert bot.post(body)[0] == 200
+    _mute(api, bot, OTHER_USER_ID)
     refused = wait_until(lambda: [c for c in api.calls("response_url")])
     assert "Only members" in refused[-1].params["text"]
 
 
 def test_mute_stops_updates_and_unmute_brings_them_back(watched) -> None:
     api, bot, _ = watched
-    alert = wait_until(lambda: _alerts(api, "30007"))[0]
-    value = _button(alert, "alert_mute:24h")
-    hook = api.response_url("actions")
-    body = payloads.block_actions(
-        "alert_mute:24h", value, channel=ALERTS, user=USER_ID, response_url=hook
-    )
-    assert bot.post(body)[0] == 200
+    _mute(api, bot, USER_ID)
     wait_until(lambda: [c for c in api.calls("response_url") if "muted" in c.params["text"]])
     before = len(posts(api, ALERTS, "chat.update"))
     assert post_twilio(bot.base, status_callback(message_sid(700))) == 204
@@ -258,6 +246,17 @@ def test_mute_stops_updates_and_unmute_brings_them_back(watched) -> None:
     assert bot.post(body)[0] == 200
     assert post_twilio(bot.base, status_callback(message_sid(701))) == 204
     wait_until(lambda: [u for u in posts(api, ALERTS, "chat.update") if "11 failures" in u["text"]])
+
+
+def _mute(api: SlackWebAPI, bot: HttpBot, user: str) -> None:
+    """`user` clicks the 30007 alert's Mute here 24 h, as Slack sends the click."""
+    alert = wait_until(lambda: _alerts(api, "30007"))[0]
+    value = _button(alert, "alert_mute:24h")
+    hook = api.response_url("actions")
+    body = payloads.block_actions(
+        "alert_mute:24h", value, channel=ALERTS, user=user, response_url=hook
+    )
+    assert bot.post(body)[0] == 200
 
 
 def _button(message: dict, action_id: str) -> str:
